@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything installs from PyPI into .venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint install services migrate demo clean-var
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,embedded]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+## make run: embedded services (unless DATABASE_URL/REDIS_URL), migrate, demo data, web + worker + beat.
+run: install
+	$(BIN)/python -m hub run
+
+## make test: the whole pytest suite against real PostgreSQL and Redis.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+migrate: install
+	$(BIN)/python manage.py migrate_schemas --executor=multiprocessing
+
+demo: install
+	$(BIN)/python manage.py load_demo
+
+## Remove the embedded databases' data (var/). Stop `make run` first.
+clean-var:
+	rm -rf var/

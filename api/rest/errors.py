@@ -1,0 +1,35 @@
+"""One mapping from domain errors to HTTP, for every REST view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from hub.errors import HubError
+
+STATUS_BY_CODE = {
+    "invalid": status.HTTP_422_UNPROCESSABLE_ENTITY,
+    "conflict": status.HTTP_409_CONFLICT,
+    "not_found": status.HTTP_404_NOT_FOUND,
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, HubError):
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+        if exc.fields:
+            body["errors"] = exc.fields
+        return Response(body, status=STATUS_BY_CODE.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY))
+    if isinstance(exc, IntegrityError):
+        # A constraint the database enforces that validation could not see coming (a race).
+        return Response({"detail": _("Conflict with the current state."), "code": "conflict"}, status=409)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        detail = response.data["detail"]
+        response.data["code"] = getattr(detail, "code", "error")
+    return response

@@ -1,0 +1,54 @@
+"""REST entry points: parse, call a selector or service, serialise. No business rules here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from federation.permissions import IsAuthenticatedPerson
+from tenants.coworking.selectors import bookable_resources
+
+from .serializers import MeSerializer, ResourceSerializer, VenueSerializer
+
+
+class MeView(APIView):
+    """The authenticated person's profile, on any host."""
+
+    permission_classes = [IsAuthenticatedPerson]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class VenueView(APIView):
+    """The venue this host serves."""
+
+    permission_classes = [IsAuthenticatedPerson]
+
+    @extend_schema(responses=VenueSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(VenueSerializer(request.venue).data)  # type: ignore[attr-defined]
+
+
+class ResourceList(generics.ListAPIView[Any]):
+    """Bookable resources of the venue this host serves."""
+
+    permission_classes = [IsAuthenticatedPerson]
+    serializer_class = ResourceSerializer
+
+    def get_queryset(self) -> Any:
+        return bookable_resources()
+
+
+class ResourceDetail(generics.RetrieveAPIView[Any]):
+    permission_classes = [IsAuthenticatedPerson]
+    serializer_class = ResourceSerializer
+
+    def get_queryset(self) -> Any:
+        return bookable_resources()

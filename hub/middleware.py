@@ -1,0 +1,52 @@
+"""Host → schema routing. The venue comes from the request host only; unknown hosts get a JSON 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import set_urlconf
+from django.utils.translation import gettext as _
+
+from tenants.selectors import venue_for_host
+
+
+def unknown_host_response() -> JsonResponse:
+    return JsonResponse({"detail": _("Not found."), "code": "unknown_host"}, status=404)
+
+
+class VenueRoutingMiddleware:
+    """First in the stack. Federation hosts get the public schema and urlconf; a venue's domain gets that
+    venue's schema and the venue urlconf; any other host gets 404 and never reaches a view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        connection.set_schema_to_public()
+        try:
+            host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".")
+        except DisallowedHost:
+            return unknown_host_response()
+
+        if host in settings.HUB_FEDERATION_HOSTS:
+            request.venue = None  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+        else:
+            venue = venue_for_host(host)
+            if venue is None:
+                return unknown_host_response()
+            venue.domain_url = host
+            request.venue = venue  # type: ignore[attr-defined]
+            request.tenant = venue  # type: ignore[attr-defined]  # what django-tenants' helpers read
+            request.urlconf = settings.ROOT_URLCONF
+            connection.set_tenant(venue)
+        set_urlconf(request.urlconf)
+        try:
+            return self.get_response(request)
+        finally:
+            # A pooled connection must not carry this venue into the next request.
+            connection.set_schema_to_public()

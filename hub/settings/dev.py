@@ -1,0 +1,9 @@
+"""Local development: DEBUG on, well-known demo accounts allowed. Never deploy with this module."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"  # noqa: F405
+HUB_DEMO_ALLOWED = True
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,18 @@
+"""URLs of the federation host (`localhost`, `HUB_BASE_DOMAIN`): the public schema is active."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from api.rest.urls import federation_urlpatterns
+from hub.health import health
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((federation_urlpatterns, "api"), namespace="api")),
+]
+
+handler400 = "hub.views.bad_request"
+handler403 = "hub.views.permission_denied"
+handler404 = "hub.views.not_found"
+handler500 = "hub.views.server_error"

@@ -1,0 +1,18 @@
+"""URLs of a venue host (`gresilles.localhost`): that venue's schema is active."""
+
+from django.urls import include, path
+
+from api.rest.urls import venue_urlpatterns
+from hub.admin import venue_admin_site
+from hub.health import health
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("admin/", venue_admin_site.urls),
+    path("api/v1/", include((venue_urlpatterns, "api"), namespace="api")),
+]
+
+handler400 = "hub.views.bad_request"
+handler403 = "hub.views.permission_denied"
+handler404 = "hub.views.not_found"
+handler500 = "hub.views.server_error"

@@ -1,0 +1,44 @@
+"""Reads for venues, including the cached host → venue lookup used on every request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django_tenants.utils import schema_context
+
+from .models import Domain, Venue
+
+_MISSING = "-"  # cached "no venue has this host", so unknown hosts cannot hammer the database
+
+
+def _host_key(host: str) -> str:
+    return "venue-by-host:%s" % host
+
+
+def venue_for_host(host: str) -> Venue | None:
+    """The venue a host name serves, or None. Cached; `forget_host` invalidates."""
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):  # the cache key is built from the active schema
+        key = _host_key(host)
+        cached = cache.get(key)
+        if cached == _MISSING:
+            return None
+        if isinstance(cached, Venue):
+            return cached
+        domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+        venue = domain.tenant if domain else None
+        cache.set(key, venue if venue is not None else _MISSING, settings.HUB_HOST_CACHE_SECONDS)
+        return venue
+
+
+def forget_host(*hosts: str) -> None:
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        cache.delete_many([_host_key(host) for host in hosts])
+
+
+def venues() -> QuerySet[Venue]:
+    return Venue.objects.order_by("name")
+
+
+def venue_by_slug(slug: str) -> Venue | None:
+    return Venue.objects.filter(schema_name=slug).first()
