@@ -24,9 +24,6 @@ from urllib.parse import quote
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = PROJECT_DIR / "var"
 
-# platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back to /tmp: that is fine.
-warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-
 # Handles must live as long as the process: both libraries stop their server when the last handle goes.
 _handles: list[Any] = []
 
@@ -56,7 +53,10 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
 def postgres_url(data_dir: Path, *, cleanup: str | None = "stop") -> str:
     """Start (or join) the embedded PostgreSQL serving `data_dir`; returns a libpq URL."""
     try:
-        import pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its /tmp fallback is fine.
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+            import pgserver
     except ImportError as exc:
         raise EmbeddedServiceError(
             "DATABASE_URL is unset and the embedded PostgreSQL is not installed "
@@ -105,13 +105,19 @@ def ensure_services(var_dir: Path | None = None) -> Services:
     """
     var_dir = Path(os.environ.get("HUB_VAR_DIR", var_dir or DEFAULT_VAR_DIR))
     embedded: list[str] = []
-    with _exclusive(var_dir / ".services.lock"):
-        if not os.environ.get("DATABASE_URL"):
-            os.environ["DATABASE_URL"] = postgres_url(var_dir / "pg")
-            embedded.append("postgresql")
-        if not os.environ.get("REDIS_URL"):
-            os.environ["REDIS_URL"] = redis_socket_url(var_dir / "redis")
-            embedded.append("redis")
+    try:
+        with _exclusive(var_dir / ".services.lock"):
+            if not os.environ.get("DATABASE_URL"):
+                os.environ["DATABASE_URL"] = postgres_url(var_dir / "pg")
+                embedded.append("postgresql")
+            if not os.environ.get("REDIS_URL"):
+                os.environ["REDIS_URL"] = redis_socket_url(var_dir / "redis")
+                embedded.append("redis")
+    except OSError as exc:
+        raise EmbeddedServiceError(
+            f"The embedded services could not start in {var_dir} ({exc}). "
+            "Set HUB_VAR_DIR to a writable directory, or set DATABASE_URL and REDIS_URL."
+        ) from exc
     return Services(os.environ["DATABASE_URL"], os.environ["REDIS_URL"], tuple(embedded))
 
 

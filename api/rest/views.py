@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from federation.permissions import IsAuthenticatedPerson
 from tenants.coworking.selectors import bookable_resources
 
+from . import openapi  # noqa: F401  (registers the Bearer scheme)
 from .serializers import MeSerializer, ResourceSerializer, VenueSerializer
 
 

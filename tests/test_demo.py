@@ -1,0 +1,63 @@
+"""The demo federation loads, is idempotent, and stays out of modes that do not allow it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django_tenants.utils import schema_context
+
+from federation.demo import DEMO_ORGANISATIONS, DEMO_PASSWORD
+from federation.models import Membership, Organisation, Sector, User, VenueRole
+from tenants.coworking.models import Resource
+from tenants.models import Domain, Venue
+
+
+def _snapshot() -> dict[str, object]:
+    counts: dict[str, object] = {
+        model.__name__: model.objects.count() for model in (Venue, Domain, User, Organisation, Membership, VenueRole)
+    }
+    for slug in ("gresilles", "battants"):
+        with schema_context(slug):
+            counts[slug] = sorted(Resource.objects.values_list("name", flat=True))
+    return counts
+
+
+def test_load_demo_is_idempotent(db: None) -> None:
+    call_command("load_demo")
+    first = _snapshot()
+    call_command("load_demo")
+
+    assert _snapshot() == first
+    assert first["Venue"] == 2 and first["Organisation"] == len(DEMO_ORGANISATIONS)
+    assert first["gresilles"] and first["battants"] and first["gresilles"] != first["battants"]
+
+
+def test_demo_covers_the_hubs_sectors_staff_and_accounts(db: None) -> None:
+    call_command("load_demo")
+
+    sectors = set(Organisation.objects.values_list("sector", flat=True))
+    assert {
+        Sector.MUSIC,
+        Sector.VIDEO_GAMES,
+        Sector.WEB,
+        Sector.ADVERTISING,
+        Sector.CINEMA,
+        Sector.DESIGN,
+        Sector.GRAPHIC_ARTS,
+        Sector.THEATRE,
+    } <= sectors
+    for slug in ("gresilles", "battants"):
+        roles = set(VenueRole.objects.filter(venue__schema_name=slug).values_list("role", flat=True))
+        assert roles == {"manager", "staff"}
+    admin = User.objects.get(email="admin@coursive.example")
+    assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+    assert Organisation.objects.filter(kind=Organisation.Kind.INDIVIDUAL).exists()
+
+
+@override_settings(HUB_DEMO_ALLOWED=False)
+def test_load_demo_refuses_where_not_allowed(db: None) -> None:
+    people = User.objects.count()
+    with pytest.raises(CommandError, match="well-known passwords"):
+        call_command("load_demo")
+    assert User.objects.count() == people

@@ -1,0 +1,80 @@
+"""Every settings mode boots; production is secure by default and refuses a weak SECRET_KEY."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from hub.embedded import PROJECT_DIR
+
+STRONG_KEY = "k3J9-qZ8vLwX2mN7pR4tY6uB1cD5eF0gH8iJ3kL7mN2oP6qR9sT4uV1wX5yZ0aB3cD"
+PROBE = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CACHES['default']['KEY_FUNCTION'], "
+    "s.CELERY_TASK_ACKS_LATE, s.CELERY_WORKER_PREFETCH_MULTIPLIER)"
+)
+
+
+def _python(code: str, *, settings: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, **env}
+    for name, value in env.items():
+        if value == "":
+            environment.pop(name)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_DIR, env=environment, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "env", "debug"),
+    [
+        ("hub.settings.dev", {"DEBUG": ""}, "True"),
+        ("hub.settings.test", {}, "False"),
+        ("hub.settings.prod", {"SECRET_KEY": STRONG_KEY, "DEBUG": "true"}, "False"),
+    ],
+)
+def test_each_settings_mode_boots(module: str, env: dict[str, str], debug: str) -> None:
+    result = _python(PROBE, settings=module, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        debug,
+        "django_tenants.postgresql_backend",
+        "django_tenants.cache.make_key",
+        "True",
+        "1",
+    ]
+
+
+@pytest.mark.parametrize(
+    "key", ["", "short", "dev-only-insecure-key-never-use-in-production-0123456789abcdef", "a" * 64]
+)
+def test_production_refuses_to_start_without_a_real_secret_key(key: str) -> None:
+    result = _python("import django; django.setup()", settings="hub.settings.prod", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a long random value" in result.stderr
+
+
+def test_production_passes_check_deploy_without_warnings() -> None:
+    result = _python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        settings="hub.settings.prod",
+        SECRET_KEY=STRONG_KEY,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_start_nothing_and_explain_a_missing_database_url() -> None:
+    result = _python("import django; django.setup()", settings="hub.settings.dev", DATABASE_URL="")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused() -> None:
+    result = _python("import django; django.setup()", settings="hub.settings.dev", DATABASE_URL="sqlite:///x.db")
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL" in result.stderr
