@@ -25,10 +25,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff (lint + format) and mypy with django-stubs. Settings need URLs to import, not servers.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	DATABASE_URL=$${DATABASE_URL:-postgresql://lint@localhost/lint} REDIS_URL=$${REDIS_URL:-redis://localhost/0} \
+		$(BIN)/mypy .
 
 migrate: install
 	$(BIN)/python manage.py migrate_schemas --executor=multiprocessing

@@ -50,7 +50,7 @@ class VenueRoleAdmin(admin.ModelAdmin):
 
 
 @admin.action(description=_("Revoke the selected tokens"))
-def revoke_tokens(modeladmin: admin.ModelAdmin, request, queryset) -> None:  # type: ignore[no-untyped-def]
+def revoke_tokens(modeladmin: admin.ModelAdmin, request, queryset) -> None:
     for token in queryset:
         revoke_api_token(token=token)
 
@@ -64,5 +64,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     exclude = ["digest"]
     actions = [revoke_tokens]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False  # issued with `manage.py create_token`, which shows the secret once

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from hub.http import current_venue
+
 admin.site.site_header = _("Coursive Hub — federation")
 admin.site.site_title = _("Coursive Hub")
 
@@ -19,12 +21,12 @@ class VenueAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        venue = getattr(request, "venue", None)
+        venue = current_venue(request)
         return bool(venue is not None and user.is_active and user.is_superuser)
 
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)
-        venue = getattr(request, "venue", None)
+        venue = current_venue(request)
         context["site_header"] = venue.name if venue is not None else self.site_header
         return context
 

@@ -7,9 +7,10 @@ import os
 from typing import Any
 
 from celery import signals
-from django.db import connection
 from tenant_schemas_celery.app import CeleryApp
 from tenant_schemas_celery.task import TenantTask
+
+from hub.db import connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
 

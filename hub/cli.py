@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from hub.embedded import PROJECT_DIR, EmbeddedServiceError, ensure_services
+from hub.embedded import PROJECT_DIR, EmbeddedServiceError, ensure_services, var_dir
 
 PYTHON = sys.executable
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -63,8 +63,8 @@ def run(host: str, port: int) -> int:
     import django
 
     django.setup()
-    var = PROJECT_DIR / "var"
-    var.mkdir(exist_ok=True)
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
     commands = {
         "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}"],
         "worker": [CELERY, "-A", "hub", "worker", "--loglevel", "INFO", "--concurrency", "2"],

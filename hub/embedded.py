@@ -97,25 +97,30 @@ def redis_socket_url(data_dir: Path) -> str:
     return "unix://%s?db=0" % server.socket_file
 
 
-def ensure_services(var_dir: Path | None = None) -> Services:
+def var_dir() -> Path:
+    """Where embedded servers and other local state live: `HUB_VAR_DIR`, or `var/` in the project."""
+    return Path(os.environ.get("HUB_VAR_DIR") or DEFAULT_VAR_DIR)
+
+
+def ensure_services() -> Services:
     """Make `DATABASE_URL` and `REDIS_URL` point at running servers, starting embedded ones if unset.
 
     Several processes may call this at once: a file lock makes the first one start the servers and
     the others join them. The URLs are exported to `os.environ` for child processes.
     """
-    var_dir = Path(os.environ.get("HUB_VAR_DIR", var_dir or DEFAULT_VAR_DIR))
+    where = var_dir()
     embedded: list[str] = []
     try:
-        with _exclusive(var_dir / ".services.lock"):
+        with _exclusive(where / ".services.lock"):
             if not os.environ.get("DATABASE_URL"):
-                os.environ["DATABASE_URL"] = postgres_url(var_dir / "pg")
+                os.environ["DATABASE_URL"] = postgres_url(where / "pg")
                 embedded.append("postgresql")
             if not os.environ.get("REDIS_URL"):
-                os.environ["REDIS_URL"] = redis_socket_url(var_dir / "redis")
+                os.environ["REDIS_URL"] = redis_socket_url(where / "redis")
                 embedded.append("redis")
     except OSError as exc:
         raise EmbeddedServiceError(
-            f"The embedded services could not start in {var_dir} ({exc}). "
+            f"The embedded services could not start in {where} ({exc}). "
             "Set HUB_VAR_DIR to a writable directory, or set DATABASE_URL and REDIS_URL."
         ) from exc
     return Services(os.environ["DATABASE_URL"], os.environ["REDIS_URL"], tuple(embedded))

@@ -13,6 +13,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from hub.http import current_venue
+
 CELERY_PING_TIMEOUT = 1.0
 
 
@@ -65,7 +67,7 @@ def run_checks() -> tuple[bool, dict[str, dict[str, Any]]]:
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     healthy, checks = run_checks()
-    venue = getattr(request, "venue", None)
+    venue = current_venue(request)
     body = {
         "status": "ok" if healthy else "unavailable",
         "venue": venue.schema_name if venue else None,

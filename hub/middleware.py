@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import set_urlconf
 from django.utils.translation import gettext as _
 
+from hub.db import connection
+from hub.http import set_current_venue
 from tenants.selectors import venue_for_host
 
 
@@ -33,15 +34,14 @@ class VenueRoutingMiddleware:
             return unknown_host_response()
 
         if host in settings.HUB_FEDERATION_HOSTS:
-            request.venue = None  # type: ignore[attr-defined]
+            set_current_venue(request, None)
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
         else:
             venue = venue_for_host(host)
             if venue is None:
                 return unknown_host_response()
             venue.domain_url = host
-            request.venue = venue  # type: ignore[attr-defined]
-            request.tenant = venue  # type: ignore[attr-defined]  # what django-tenants' helpers read
+            set_current_venue(request, venue)
             request.urlconf = settings.ROOT_URLCONF
             connection.set_tenant(venue)
         set_urlconf(request.urlconf)

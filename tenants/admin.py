@@ -14,14 +14,14 @@ class VenueAdmin(admin.ModelAdmin):
     search_fields = ["name", "schema_name", "city"]
     inlines = [DomainInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         # The slug names the schema: it cannot change once the schema exists.
         return ["schema_name", "created_at"] if obj else ["created_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False  # venues are provisioned by `manage.py create_venue` (schema + migrations)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

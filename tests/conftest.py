@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
-from django.db import connection
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from federation.models import User
 from federation.tokens import create_api_token
+from hub.db import connection
 from tenants.models import Venue
 from tenants.services import create_venue
 
@@ -107,7 +107,7 @@ def client_for(host: str, user: User | None = None) -> APIClient:
 
 @pytest.fixture
 def member(db: None) -> User:
-    return UserFactory(email="member@members.example")
+    return UserFactory.create(email="member@members.example")
 
 
 def in_venue(venue: Venue) -> Any:

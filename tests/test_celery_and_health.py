@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from celery.exceptions import TimeoutError as CeleryTimeout
-from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from hub.celery import VenueRequired, VenueTask, app
+from hub.db import connection
 from tenants.coworking.models import Resource
 from tenants.models import Venue
 
@@ -29,9 +29,9 @@ def _venue(slug: str) -> Venue:
 
 def test_a_venue_task_runs_in_that_venues_schema_on_a_real_worker(celery_worker: Any) -> None:
     with schema_context("gresilles"):
-        ResourceFactory(name="Studio son")
+        ResourceFactory.create(name="Studio son")
     with schema_context("battants"):
-        ResourceFactory(name="Espace coworking")
+        ResourceFactory.create(name="Espace coworking")
 
     explicit = venue_snapshot.apply_for_venue("battants").get(timeout=20)
     with schema_context("gresilles"):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from federation.models import User
+from hub.db import connection
 from tenants.models import Venue
 
 from .factories import TEST_PASSWORD, UserFactory
@@ -36,8 +38,8 @@ def test_an_error_inside_a_nested_atomic_that_switched_venue_restores_the_schema
 
 
 @pytest.fixture
-def superuser(db: None):  # type: ignore[no-untyped-def]
-    return UserFactory(email="root@coursive.example", is_superuser=True, is_staff=True)
+def superuser(db: None) -> User:
+    return UserFactory.create(email="root@coursive.example", is_superuser=True, is_staff=True)
 
 
 def _logged_in(host: str, email: str) -> Client:
@@ -57,9 +59,9 @@ def test_venue_admin_shows_only_that_venues_data(superuser: object, venue_a: Ven
     from .factories import ResourceFactory
 
     with schema_context(venue_a.schema_name):
-        ResourceFactory(name="Studio son")
+        ResourceFactory.create(name="Studio son")
     with schema_context(venue_b.schema_name):
-        ResourceFactory(name="Espace coworking")
+        ResourceFactory.create(name="Espace coworking")
 
     page = _logged_in("gresilles.localhost", "root@coursive.example").get("/admin/coworking/resource/")
     assert page.status_code == 200
@@ -67,7 +69,7 @@ def test_venue_admin_shows_only_that_venues_data(superuser: object, venue_a: Ven
 
 
 def test_venue_admin_is_closed_to_people_without_rights(venue_a: Venue) -> None:
-    UserFactory(email="someone@members.example", is_staff=True)
+    UserFactory.create(email="someone@members.example", is_staff=True)
     client = _logged_in("gresilles.localhost", "someone@members.example")
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

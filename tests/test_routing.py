@@ -3,12 +3,12 @@ follows changes."""
 
 from __future__ import annotations
 
-from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from federation.models import User
+from hub.db import connection
 from tenants.coworking.models import Resource
 from tenants.models import Venue
 
@@ -20,10 +20,10 @@ def test_the_same_table_in_two_venues_holds_different_rows_and_each_host_sees_it
     venue_a: Venue, venue_b: Venue, member: User
 ) -> None:
     with schema_context(venue_a.schema_name):
-        ResourceFactory(name="Studio son")
-        ResourceFactory(name="Salle Tilleul")
+        ResourceFactory.create(name="Studio son")
+        ResourceFactory.create(name="Salle Tilleul")
     with schema_context(venue_b.schema_name):
-        ResourceFactory(name="Espace coworking")
+        ResourceFactory.create(name="Espace coworking")
 
     with schema_context(venue_a.schema_name):
         assert sorted(Resource.objects.values_list("name", flat=True)) == ["Salle Tilleul", "Studio son"]
@@ -39,7 +39,7 @@ def test_the_same_table_in_two_venues_holds_different_rows_and_each_host_sees_it
 
 def test_another_venues_id_is_not_found_on_this_host(venue_a: Venue, venue_b: Venue, member: User) -> None:
     with schema_context(venue_b.schema_name):
-        theirs = ResourceFactory(name="Salle Battant")
+        theirs = ResourceFactory.create(name="Salle Battant")
     with schema_context(venue_a.schema_name):
         ResourceFactory.create_batch(3)  # ids overlap across schemas, yet no row of B may show
 

@@ -100,9 +100,9 @@ def test_token_of_a_deactivated_person_is_refused(member: User) -> None:
 
 def test_tokens_cannot_be_issued_to_inactive_people_or_already_expired(db: None) -> None:
     with pytest.raises(InvalidInput):
-        create_api_token(user=UserFactory(is_active=False))
+        create_api_token(user=UserFactory.create(is_active=False))
     with pytest.raises(InvalidInput):
-        create_api_token(user=UserFactory(), expires_at=timezone.now() - timedelta(minutes=1))
+        create_api_token(user=UserFactory.create(), expires_at=timezone.now() - timedelta(minutes=1))
     assert not ApiToken.objects.exists()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -10,7 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from federation.models import User
 from federation.permissions import IsAuthenticatedPerson
+from hub.http import current_venue
 from tenants.coworking.selectors import bookable_resources
 
 from . import openapi  # noqa: F401  (registers the Bearer scheme)
@@ -24,7 +26,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(cast(User, request.user)).data)
 
 
 class VenueView(APIView):
@@ -34,7 +36,7 @@ class VenueView(APIView):
 
     @extend_schema(responses=VenueSerializer)
     def get(self, request: Request) -> Response:
-        return Response(VenueSerializer(request.venue).data)  # type: ignore[attr-defined]
+        return Response(VenueSerializer(current_venue(request)).data)
 
 
 class ResourceList(generics.ListAPIView[Any]):
