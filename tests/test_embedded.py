@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from hub.embedded import PROJECT_DIR
+from hub.embedded import PROJECT_DIR, _alive
 
 SCRIPT = textwrap.dedent(
     """
@@ -24,6 +24,7 @@ SCRIPT = textwrap.dedent(
     if sys.argv[1] == "write":
         cache.set("kept", "in redis too")
     print(services.embedded, rows, cache.get("kept"))
+    print(cache.info()["process_id"])
     """
 )
 
@@ -35,7 +36,11 @@ def _run(var_dir: Path, step: str) -> str:
         [sys.executable, "-c", SCRIPT, step], capture_output=True, text=True, cwd=PROJECT_DIR, env=env, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    summary, redis_pid = result.stdout.strip().splitlines()
+    # The last (here: only) process holding the servers stopped both on exit.
+    assert not (var_dir / "pg" / "postmaster.pid").exists()
+    assert not _alive(int(redis_pid))
+    return summary
 
 
 def test_embedded_services_start_and_keep_their_data_across_restarts(tmp_path: Path) -> None:
