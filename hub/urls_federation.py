@@ -5,8 +5,10 @@ from django.urls import include, path
 
 from api.rest.urls import federation_urlpatterns
 from hub.health import health
+from hub.views import index
 
 urlpatterns = [
+    path("", index, name="index"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((federation_urlpatterns, "api"), namespace="api")),

@@ -5,8 +5,10 @@ from django.urls import include, path
 from api.rest.urls import venue_urlpatterns
 from hub.admin import venue_admin_site
 from hub.health import health
+from hub.views import index
 
 urlpatterns = [
+    path("", index, name="index"),
     path("health/", health, name="health"),
     path("admin/", venue_admin_site.urls),
     path("api/v1/", include((venue_urlpatterns, "api"), namespace="api")),

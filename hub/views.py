@@ -4,6 +4,40 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from hub.http import current_venue
+from tenants.selectors import venues
+
+
+@require_GET
+def index(request: HttpRequest) -> JsonResponse:
+    """Where to go from a host's root: the venue it serves, or the federation and its venues."""
+    base = request.build_absolute_uri("/")
+    venue = current_venue(request)
+    links = {"health": base + "health/", "admin": base + "admin/"}
+    if venue is not None:
+        links |= {"api": base + "api/v1/", "api_docs": base + "api/v1/docs/"}
+        return JsonResponse(
+            {"venue": {"slug": venue.schema_name, "name": venue.name, "city": venue.city}, "links": links}
+        )
+    port = request.get_host().partition(":")[2]
+    suffix = ":" + port if port else ""  # keep the port the caller used (dev: 8000)
+    return JsonResponse(
+        {
+            "service": "Coursive Hub",
+            "links": links,
+            "venues": [
+                {
+                    "slug": v.schema_name,
+                    "name": v.name,
+                    "city": v.city,
+                    "url": "%s://%s%s/" % (request.scheme, v.primary_domain, suffix),
+                }
+                for v in venues()
+            ],
+        }
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django_tenants.utils import schema_context
 
 from .models import Domain, Venue
@@ -37,7 +37,9 @@ def forget_host(*hosts: str) -> None:
 
 
 def venues() -> QuerySet[Venue]:
-    return Venue.objects.order_by("name")
+    """Every venue, with `primary_domain` (its primary host name) annotated in the same query."""
+    primary = Domain.objects.filter(tenant=OuterRef("pk"), is_primary=True).values("domain")[:1]
+    return Venue.objects.annotate(primary_domain=Subquery(primary)).order_by("name")
 
 
 def venue_by_slug(slug: str) -> Venue | None:

@@ -82,3 +82,15 @@ def test_host_lookup_is_cached_and_forgotten_when_a_domain_changes(venue_a: Venu
     domain.save()
     assert client.get("/api/v1/venue/").status_code == 404
     assert Client(HTTP_HOST="gresilles-renamed.localhost").get("/api/v1/venue/").status_code == 401
+
+
+def test_each_hosts_root_says_where_to_go(venue_a: Venue, venue_b: Venue) -> None:
+    federation = Client(HTTP_HOST="localhost:8000").get("/").json()
+    venue = Client(HTTP_HOST="battants.localhost:8000").get("/").json()
+
+    assert [(v["slug"], v["url"]) for v in federation["venues"]] == [
+        ("battants", "http://battants.localhost:8000/"),
+        ("gresilles", "http://gresilles.localhost:8000/"),
+    ]
+    assert venue["venue"] == {"slug": "battants", "name": "52 Battants", "city": "Besançon"}
+    assert venue["links"]["api_docs"] == "http://battants.localhost:8000/api/v1/docs/"

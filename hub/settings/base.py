@@ -35,7 +35,6 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "graphene_django",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
