@@ -14,7 +14,9 @@ from tenants.coworking.demo import load_resources
 from tenants.models import Venue
 from tenants.services import create_venue
 
-from .models import Membership, Organisation, Sector, User, VenueRole
+from .models import LegalForm, Membership, NetworkPass, Organisation, Partner, RateCategory, Sector, User, VenueRole
+from .services import change_organisation_status, create_partner, grant_venue_role, set_network_pass
+from .validators import luhn_ok
 
 DEMO_PASSWORD = "coursive-demo-2026"  # noqa: S105  (development only)
 ADMIN_EMAIL = "admin@coursive.example"
@@ -47,71 +49,153 @@ class DemoOrganisation:
     sector: str
     home: str
     people: tuple[tuple[str, str], ...]  # (email, full name); the first is the owner
+    legal_form: str
+    naf_code: str
+    city: str
+    description: str
     kind: str = Organisation.Kind.ORGANISATION
+    status: str = Organisation.Status.ACTIVE
+    directory_consent: bool = True
+    statistics_consent: bool = True
 
 
+Org = DemoOrganisation
 DEMO_ORGANISATIONS = [
-    DemoOrganisation(
+    Org(
         "label-sillon",
         "Label Sillon",
         Sector.MUSIC,
         "gresilles",
         (("lea@sillon.example", "Léa Fournier"), ("malik@sillon.example", "Malik Haddad")),
+        LegalForm.ASSOCIATION,
+        "59.20Z",
+        "Dijon",
+        "Label indépendant et studio de production musicale.",
     ),
-    DemoOrganisation(
+    Org(
         "pixel-comtois",
         "Pixel Comtois",
         Sector.VIDEO_GAMES,
         "battants",
         (("hugo@pixelcomtois.example", "Hugo Perrin"), ("ines@pixelcomtois.example", "Inès Roux")),
+        LegalForm.SAS,
+        "58.21Z",
+        "Besançon",
+        "Studio de jeux vidéo narratifs.",
     ),
-    DemoOrganisation(
-        "maille-web", "Maille Web", Sector.WEB, "battants", (("sarah@mailleweb.example", "Sarah Lambert"),)
+    Org(
+        "maille-web",
+        "Maille Web",
+        Sector.WEB,
+        "battants",
+        (("sarah@mailleweb.example", "Sarah Lambert"),),
+        LegalForm.SCOP,
+        "62.01Z",
+        "Besançon",
+        "Coopérative de développement web accessible.",
     ),
-    DemoOrganisation(
+    Org(
         "reclame-et-cie",
         "Réclame & Cie",
         Sector.ADVERTISING,
         "gresilles",
         (("antoine@reclame.example", "Antoine Chevalier"),),
+        LegalForm.SARL,
+        "73.11Z",
+        "Dijon",
+        "Agence de communication pour les acteurs culturels.",
+        statistics_consent=False,
     ),
-    DemoOrganisation(
+    Org(
         "bobine-films",
         "Bobine Films",
         Sector.CINEMA,
         "battants",
         (("nora@bobinefilms.example", "Nora Belkacem"), ("paul@bobinefilms.example", "Paul Guyot")),
+        LegalForm.SARL,
+        "59.11A",
+        "Besançon",
+        "Production de documentaires et de courts métrages.",
     ),
-    DemoOrganisation(
+    Org(
         "atelier-forme",
         "Atelier Forme",
         Sector.DESIGN,
         "gresilles",
         (("julie@atelierforme.example", "Julie Marchand"),),
+        LegalForm.SASU,
+        "74.10Z",
+        "Dijon",
+        "Design d'objets et de mobilier en circuit court.",
     ),
-    DemoOrganisation(
+    Org(
         "encre-vive",
         "Encre Vive",
         Sector.GRAPHIC_ARTS,
         "battants",
         (("marc@encrevive.example", "Marc Jacquot"),),
+        LegalForm.SCIC,
+        "18.12Z",
+        "Besançon",
+        "Atelier de sérigraphie et de micro-édition.",
+        directory_consent=False,
     ),
-    DemoOrganisation(
+    Org(
         "compagnie-du-tiroir",
         "Compagnie du Tiroir",
         Sector.THEATRE,
         "gresilles",
         (("ana@tiroir.example", "Ana Ferreira"), ("louis@tiroir.example", "Louis Bernard")),
+        LegalForm.ASSOCIATION,
+        "90.01Z",
+        "Dijon",
+        "Compagnie de théâtre d'objets.",
     ),
-    DemoOrganisation(
+    Org(
         "camille-martin",
         "Camille Martin, illustratrice",
         Sector.GRAPHIC_ARTS,
         "battants",
         (("camille@martin-illustration.example", "Camille Martin"),),
+        LegalForm.MICRO,
+        "74.10Z",
+        "Besançon",
+        "Illustration jeunesse et édition.",
         kind=Organisation.Kind.INDIVIDUAL,
     ),
+    Org(
+        "son-de-quartier",
+        "Son de Quartier",
+        Sector.MUSIC,
+        "gresilles",
+        (("yasmine@sondequartier.example", "Yasmine Ait Ali"),),
+        LegalForm.ASSOCIATION,
+        "90.01Z",
+        "Dijon",
+        "Ateliers de musique assistée par ordinateur (candidature).",
+        status=Organisation.Status.APPLICANT,
+        directory_consent=False,
+        statistics_consent=False,
+    ),
 ]
+
+# name, kind, territory, venues it may see
+DEMO_PARTNERS = [
+    ("Dijon Métropole", Partner.Kind.AGGLOMERATION, "Dijon Métropole", ["gresilles"]),
+    ("Grand Besançon Métropole", Partner.Kind.AGGLOMERATION, "Grand Besançon Métropole", ["battants"]),
+    ("Région Bourgogne-Franche-Comté", Partner.Kind.REGION, "Bourgogne-Franche-Comté", ["gresilles", "battants"]),
+]
+
+# Members of each venue may book at the other: 20 network hours a month by default, 40 for the studios
+# that share equipment across both sites.
+NETWORK_DEFAULT_HOURS = 20
+
+
+def demo_siret(index: int) -> str:
+    """A SIRET with a valid checksum, unique per demo organisation (not a real establishment)."""
+    base = "8%08d%04d" % (91_000_000 + index * 7919, 1)
+    return next(base + d for d in "0123456789" if luhn_ok(base + d))
+
 
 # What `make run` prints and the README lists: (email, password, role).
 DEMO_ACCOUNTS = (
@@ -139,23 +223,40 @@ def load_demo() -> dict[str, int]:
     with transaction.atomic():
         _person(ADMIN_EMAIL, "Admin Coursive", superuser=True)
         for email, full_name, slug, role in DEMO_STAFF:
-            VenueRole.objects.get_or_create(user=_person(email, full_name), venue=venues[slug], defaults={"role": role})
-        for demo in DEMO_ORGANISATIONS:
-            organisation, _created = Organisation.objects.get_or_create(
-                slug=demo.slug,
-                defaults={
-                    "name": demo.name,
-                    "sector": demo.sector,
-                    "kind": demo.kind,
-                    "home_venue": venues[demo.home],
-                },
-            )
-            for index, (email, full_name) in enumerate(demo.people):
+            if not VenueRole.objects.filter(user__email=email, venue=venues[slug]).exists():
+                grant_venue_role(person=_person(email, full_name), venue=venues[slug], role=role, actor=None)
+        for index, demo in enumerate(DEMO_ORGANISATIONS):
+            organisation = Organisation.objects.filter(slug=demo.slug).first()
+            if organisation is None:
+                organisation = Organisation.objects.create(
+                    slug=demo.slug,
+                    name=demo.name,
+                    legal_name=demo.name,
+                    siret=demo_siret(index),
+                    legal_form=demo.legal_form,
+                    kind=demo.kind,
+                    sector=demo.sector,
+                    naf_code=demo.naf_code,
+                    home_venue=venues[demo.home],
+                    city=demo.city,
+                    description=demo.description,
+                    website="https://%s.example" % demo.slug,
+                    directory_consent=demo.directory_consent,
+                    statistics_consent=demo.statistics_consent,
+                )
+                if demo.status == Organisation.Status.ACTIVE:
+                    change_organisation_status(organisation=organisation, status=demo.status, actor=None, reason="demo")
+            for position, (email, full_name) in enumerate(demo.people):
                 Membership.objects.get_or_create(
                     user=_person(email, full_name),
                     organisation=organisation,
-                    defaults={"role": Membership.Role.OWNER if index == 0 else Membership.Role.MEMBER},
+                    defaults={"role": Membership.Role.OWNER if position == 0 else Membership.Role.MEMBER},
                 )
+        if not NetworkPass.objects.filter(organisation=None, venue=None).exists():
+            set_network_pass(allowed=True, rate_category=RateCategory.NETWORK, monthly_hours=NETWORK_DEFAULT_HOURS)
+        for name, kind, territory, slugs in DEMO_PARTNERS:
+            if not Partner.objects.filter(name=name).exists():
+                create_partner(name=name, kind=kind, territory=territory, venues=[venues[s] for s in slugs])
 
     for venue in venues.values():
         load_resources(venue)
@@ -166,4 +267,6 @@ def load_demo() -> dict[str, int]:
         "organisations": Organisation.objects.count(),
         "memberships": Membership.objects.count(),
         "venue roles": VenueRole.objects.count(),
+        "network passes": NetworkPass.objects.count(),
+        "partners": Partner.objects.count(),
     }

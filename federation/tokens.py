@@ -1,21 +1,31 @@
-"""Personal API tokens: issue, authenticate, revoke. Only a digest of a token is ever stored."""
+"""API tokens: issue, authenticate, revoke. Only a digest of a token is ever stored.
+
+Personal tokens act for a person with the scopes `read` (safe methods) and/or `write`; partner tokens act
+for a partner and carry `stats:read` only: they reach aggregated figures and nothing personal.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.errors import HubError, InvalidInput
 
-from .models import ApiToken, User
+from . import audit
+from .models import ApiToken, AuditEvent, Partner, User
 
 TOKEN_PREFIX = "hub_"  # noqa: S105  (a marker, not a secret)
+PERSONAL_SCOPES = ("read", "write")
+PARTNER_SCOPES = ("stats:read",)
+MAX_TOKEN_LENGTH = 200
 # `last_used_at` is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -34,25 +44,94 @@ def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_api_token(*, user: User, name: str = "", expires_at: datetime | None = None) -> IssuedToken:
-    """Issue a personal token for an active person. The clear token is returned once."""
-    if not user.is_active:
-        raise InvalidInput(_("Inactive people cannot hold tokens."), fields={"user": [_("Inactive.")]})
+def _checked_scopes(scopes: Iterable[str], allowed: tuple[str, ...]) -> list[str]:
+    chosen = sorted(set(scopes))
+    unknown = [scope for scope in chosen if scope not in allowed]
+    if unknown or not chosen:
+        raise InvalidInput(
+            _("The token cannot be issued."),
+            fields={"scopes": [_("Choose among: %(allowed)s.") % {"allowed": ", ".join(allowed)}]},
+        )
+    return chosen
+
+
+def _check_expiry(expires_at: datetime | None) -> None:
     if expires_at is not None and expires_at <= timezone.now():
-        raise InvalidInput(_("The expiry must be in the future."), fields={"expires_at": [_("In the past.")]})
+        raise InvalidInput(
+            _("The token cannot be issued."), fields={"expires_at": [_("The expiry must be in the future.")]}
+        )
+
+
+def _issue(**fields: object) -> IssuedToken:
     prefix = secrets.token_hex(4)
     raw = "%s%s_%s" % (TOKEN_PREFIX, prefix, secrets.token_urlsafe(32))
-    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=digest(raw), expires_at=expires_at)
+    token = ApiToken.objects.create(prefix=prefix, digest=digest(raw), **fields)
     return IssuedToken(token=token, secret=raw)
 
 
+@transaction.atomic
+def create_api_token(
+    *,
+    user: User,
+    name: str = "",
+    scopes: Iterable[str] = PERSONAL_SCOPES,
+    expires_at: datetime | None = None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> IssuedToken:
+    """Issue a personal token for an active person; the clear token is returned once. Audited."""
+    if not user.is_active:
+        raise InvalidInput(_("Inactive people cannot hold tokens."), fields={"user": [_("Inactive.")]})
+    _check_expiry(expires_at)
+    issued = _issue(
+        kind=ApiToken.Kind.PERSONAL,
+        user=user,
+        name=name.strip()[:100],
+        scopes=_checked_scopes(scopes, PERSONAL_SCOPES),
+        expires_at=expires_at,
+    )
+    audit.record(
+        AuditEvent.Action.TOKEN_CREATED,
+        actor=actor or user,
+        target=issued.token,
+        request=request,
+        detail={"prefix": issued.token.prefix, "kind": "personal", "holder": user.pk, "scopes": issued.token.scopes},
+    )
+    return issued
+
+
+@transaction.atomic
+def create_partner_token(
+    *, partner: Partner, name: str = "", expires_at: datetime | None = None, actor: User | None = None
+) -> IssuedToken:
+    """Issue a partner token (aggregated statistics only); the clear token is returned once. Audited."""
+    if not partner.is_active:
+        raise InvalidInput(_("This partner is deactivated."), fields={"partner": [_("Inactive.")]})
+    _check_expiry(expires_at)
+    issued = _issue(
+        kind=ApiToken.Kind.PARTNER,
+        partner=partner,
+        name=name.strip()[:100],
+        scopes=list(PARTNER_SCOPES),
+        expires_at=expires_at,
+    )
+    audit.record(
+        AuditEvent.Action.TOKEN_CREATED,
+        actor=actor,
+        actor_label="" if actor else "system",
+        target=issued.token,
+        detail={"prefix": issued.token.prefix, "kind": "partner", "holder": partner.pk},
+    )
+    return issued
+
+
 def authenticate_token(raw: str) -> ApiToken:
-    """The usable token `raw` stands for, or `TokenRejected` (unknown, revoked, expired, inactive person)."""
-    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+    """The usable token `raw` stands for, or `TokenRejected` (unknown, revoked, expired, inactive holder)."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > MAX_TOKEN_LENGTH:
         raise TokenRejected(_("Invalid token."))
-    token = ApiToken.objects.select_related("user").filter(digest=digest(raw)).first()
+    token = ApiToken.objects.select_related("user", "partner").filter(digest=digest(raw)).first()
     now = timezone.now()
-    if token is None or not token.user.is_active:
+    if token is None or not getattr(token.holder, "is_active", False):
         raise TokenRejected(_("Invalid token."))
     if token.revoked_at is not None:
         raise TokenRejected(_("This token has been revoked."), code="token_revoked")
@@ -65,8 +144,17 @@ def authenticate_token(raw: str) -> ApiToken:
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken) -> ApiToken:
-    """Revoke a token (idempotent: the first revocation time is kept)."""
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def revoke_api_token(*, token: ApiToken, actor: User | None = None, request: HttpRequest | None = None) -> ApiToken:
+    """Revoke a token. Idempotent: the first revocation time is kept and audited once."""
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        audit.record(
+            AuditEvent.Action.TOKEN_REVOKED,
+            actor=actor,
+            actor_label="" if actor else "system",
+            target=token,
+            request=request,
+            detail={"prefix": token.prefix, "kind": token.kind},
+        )
     return token

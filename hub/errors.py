@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 
 class HubError(Exception):
     """Base of the errors services raise on purpose. `fields` maps field names to messages."""
@@ -28,3 +31,12 @@ class Conflict(HubError):
 
 class NotFound(HubError):
     code = "not_found"
+
+
+def invalid_from(error: ValidationError, message: str | None = None) -> InvalidInput:
+    """A Django ValidationError (from `full_clean`) as an InvalidInput with field-level messages."""
+    if hasattr(error, "error_dict"):
+        fields = {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+    else:
+        fields = {"non_field_errors": [str(m) for m in error.messages]}
+    return InvalidInput(message or _("The data is not valid."), fields=fields)

@@ -69,7 +69,7 @@ def test_venue_admin_shows_only_that_venues_data(superuser: object, venue_a: Ven
 
 
 def test_venue_admin_is_closed_to_people_without_rights(venue_a: Venue) -> None:
-    UserFactory.create(email="someone@members.example", is_staff=True)
+    UserFactory.create(email="someone@members.example", is_staff=True)  # federation staff, not an admin
     client = _logged_in("gresilles.localhost", "someone@members.example")
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

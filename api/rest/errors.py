@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -28,6 +28,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, IntegrityError):
         # A constraint the database enforces that validation could not see coming (a race).
         return Response({"detail": _("Conflict with the current state."), "code": "conflict"}, status=409)
+    if isinstance(exc, exceptions.ValidationError):
+        # Well-formed JSON whose content is wrong: 422 with field errors, like the services' InvalidInput.
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return Response({"detail": _("The data is not valid."), "code": "invalid", "errors": errors}, status=422)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from federation.models import User
+from federation.models import ApiToken, LegalForm, Membership, Organisation, Sector, User, VenueRole
+from federation.tokens import PERSONAL_SCOPES
 from tenants.coworking.models import Resource
 from tenants.models import Venue
-
-
-class MeSerializer(serializers.ModelSerializer[User]):
-    class Meta:
-        model = User
-        fields = ["id", "email", "full_name", "date_joined"]
-        read_only_fields = fields
 
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
@@ -28,3 +24,167 @@ class ResourceSerializer(serializers.ModelSerializer[Resource]):
         model = Resource
         fields = ["id", "name", "kind", "capacity", "description"]
         read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    organisation_status = serializers.CharField(source="organisation.status", read_only=True)
+    home_venue = serializers.CharField(source="organisation.home_venue.schema_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "organisation_name", "organisation_status", "home_venue", "role"]
+        read_only_fields = fields
+
+
+class VenueRoleSerializer(serializers.ModelSerializer[VenueRole]):
+    venue = serializers.CharField(source="venue.schema_name", read_only=True)
+
+    class Meta:
+        model = VenueRole
+        fields = ["venue", "role"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    memberships = MembershipSerializer(many=True, read_only=True)
+    venue_roles = VenueRoleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "date_joined", "memberships", "venue_roles"]
+        read_only_fields = fields
+
+
+class ProfileUpdateSerializer(serializers.Serializer[Any]):
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False)
+
+
+class TokenSerializer(serializers.ModelSerializer[ApiToken]):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class TokenCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=PERSONAL_SCOPES),
+        allow_empty=False,
+        max_length=len(PERSONAL_SCOPES),
+        default=list(PERSONAL_SCOPES),
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class IssuedTokenSerializer(TokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The token itself: shown this once, never again.")
+
+    class Meta(TokenSerializer.Meta):
+        fields = [*TokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class DirectoryEntrySerializer(serializers.ModelSerializer[Organisation]):
+    """What the public directory shows: no identifiers, no people, no consent internals."""
+
+    home_venue = serializers.CharField(source="home_venue.schema_name", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "kind", "sector", "description", "website", "city", "home_venue"]
+        read_only_fields = fields
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    """The full record, for its owners and the federation admins."""
+
+    home_venue = serializers.CharField(source="home_venue.schema_name", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "legal_name",
+            "siret",
+            "legal_form",
+            "kind",
+            "sector",
+            "naf_code",
+            "home_venue",
+            "status",
+            "applied_at",
+            "activated_at",
+            "suspended_at",
+            "left_at",
+            "description",
+            "website",
+            "city",
+            "directory_consent",
+            "statistics_consent",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationWriteSerializer(serializers.Serializer[Any]):
+    """Input shape only; the rules (SIRET checksum, NAF format, uniqueness) live in the service."""
+
+    name = serializers.CharField(max_length=200)
+    legal_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    siret = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    legal_form = serializers.ChoiceField(choices=LegalForm.choices, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    naf_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    directory_consent = serializers.BooleanField(required=False)
+    statistics_consent = serializers.BooleanField(required=False)
+
+
+class OrganisationApplySerializer(OrganisationWriteSerializer):
+    home_venue = serializers.SlugRelatedField(slug_field="schema_name", queryset=Venue.objects.all())
+
+
+class StatusChangeSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=Organisation.Status.choices)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class MemberPersonSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    role = serializers.CharField()
+
+
+class VenueMemberSerializer(serializers.ModelSerializer[Organisation]):
+    """An organisation hosted by the venue, with its people, for the venue's staff."""
+
+    people = MemberPersonSerializer(source="memberships", many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "kind", "sector", "status", "people"]
+        read_only_fields = fields
+
+
+class StaffSerializer(serializers.ModelSerializer[VenueRole]):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+
+    class Meta:
+        model = VenueRole
+        fields = ["id", "email", "full_name", "role"]
+        read_only_fields = fields
+
+
+class StaffGrantSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=VenueRole.Role.choices)

@@ -1,19 +1,34 @@
 """`/api/v1/` on a venue host (`venue_urlpatterns`) and on the federation host (`federation_urlpatterns`)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
-from . import views
+from . import federation_views as fed
+from . import venue_views as venue
+from .openapi import HostSchemaView
+
+every_host = [
+    path("me/", fed.MeView.as_view(), name="me"),
+    path("me/export/", fed.MyExportView.as_view(), name="me-export"),
+    path("me/tokens/", fed.MyTokenList.as_view(), name="me-token-list"),
+    path("me/tokens/<int:pk>/", fed.MyTokenDetail.as_view(), name="me-token-detail"),
+    path("schema/", HostSchemaView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
 
 venue_urlpatterns = [
-    path("me/", views.MeView.as_view(), name="me"),
-    path("venue/", views.VenueView.as_view(), name="venue"),
-    path("resources/", views.ResourceList.as_view(), name="resource-list"),
-    path("resources/<int:pk>/", views.ResourceDetail.as_view(), name="resource-detail"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    *every_host,
+    path("venue/", venue.VenueView.as_view(), name="venue"),
+    path("resources/", venue.ResourceList.as_view(), name="resource-list"),
+    path("resources/<int:pk>/", venue.ResourceDetail.as_view(), name="resource-detail"),
+    path("members/", venue.VenueMemberList.as_view(), name="member-list"),
+    path("staff/", venue.StaffList.as_view(), name="staff-list"),
+    path("staff/<int:pk>/", venue.StaffDetail.as_view(), name="staff-detail"),
 ]
 
 federation_urlpatterns = [
-    path("me/", views.MeView.as_view(), name="me"),
+    *every_host,
+    path("organisations/", fed.DirectoryList.as_view(), name="organisation-list"),
+    path("organisations/<slug:slug>/", fed.OrganisationDetail.as_view(), name="organisation-detail"),
+    path("organisations/<slug:slug>/status/", fed.OrganisationStatusView.as_view(), name="organisation-status"),
 ]

@@ -31,6 +31,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django.contrib.admin",
     "rest_framework",
     "drf_spectacular",
@@ -164,6 +165,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "VenueRoleEnum": "federation.models.VenueRole.Role",
+        "MembershipRoleEnum": "federation.models.Membership.Role",
+        "OrganisationKindEnum": "federation.models.Organisation.Kind",
+        "OrganisationStatusEnum": "federation.models.Organisation.Status",
+    },
 }
 
 LOGGING = {
