@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["status", "applied_at", "activated_at", "suspended_at", "left_at", "created_at", "updated_at"]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         _status_action(Organisation.Status.ACTIVE, _("Activate the selected organisations")),
         _status_action(Organisation.Status.SUSPENDED, _("Suspend the selected organisations")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from tenants.coworking.demo import load_resources
@@ -17,6 +18,11 @@ from tenants.services import create_venue
 from .models import LegalForm, Membership, NetworkPass, Organisation, Partner, RateCategory, Sector, User, VenueRole
 from .services import change_organisation_status, create_partner, grant_venue_role, set_network_pass
 from .validators import luhn_ok
+
+
+class DemoNotAllowed(RuntimeError):
+    """The settings in force do not allow well-known demo passwords."""
+
 
 DEMO_PASSWORD = "coursive-demo-2026"  # noqa: S105  (development only)
 ADMIN_EMAIL = "admin@coursive.example"
@@ -216,6 +222,8 @@ def _person(email: str, full_name: str, *, superuser: bool = False) -> User:
 
 def load_demo() -> dict[str, int]:
     """Load (or complete) the demo federation; returns how many rows of each kind exist afterwards."""
+    if not settings.HUB_DEMO_ALLOWED:
+        raise DemoNotAllowed("The demo data has well-known passwords: it is not loaded in this mode.")
     venues: dict[str, Venue] = {}
     for slug, name, city, domain, address in DEMO_VENUES:
         venues[slug] = create_venue(slug=slug, name=name, city=city, domain=domain, address=address).venue

@@ -144,8 +144,8 @@ def apply_for_membership(*, applicant: User, home_venue: Venue, **fields: Any) -
         slug=_unique_slug(fields.get("name", "")),
         **fields,
     )
+    _check_siret_free(organisation.siret)  # first, so a duplicate is reported on the field
     _full_clean(organisation, message=_("The organisation cannot be saved."))
-    _check_siret_free(organisation.siret)
     organisation.save()
     Membership.objects.create(user=applicant, organisation=organisation, role=Membership.Role.OWNER)
     return organisation
@@ -165,8 +165,8 @@ def update_organisation(*, organisation: Organisation, **fields: Any) -> Organis
         fields["siret"] = normalise_siret(fields["siret"])
     for name, value in fields.items():
         setattr(organisation, name, value)
-    _full_clean(organisation, message=_("The organisation cannot be saved."))
     _check_siret_free(organisation.siret, excluding=organisation)
+    _full_clean(organisation, message=_("The organisation cannot be saved."))
     organisation.save()
     return organisation
 

@@ -12,7 +12,8 @@ from tenant_schemas_celery.task import TenantTask
 
 from hub.db import connection
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
+# Like wsgi.py: production unless told otherwise (`python -m hub run` and manage.py choose dev).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.prod")
 
 SCHEMA_HEADER = "_schema_name"
 

@@ -34,6 +34,15 @@ def check_redis() -> dict[str, Any]:
     return {}
 
 
+def check_cache() -> dict[str, Any]:
+    from django.core.cache import cache
+
+    cache.set("health-probe", "ok", 5)
+    if cache.get("health-probe") != "ok":
+        raise RuntimeError("cache did not keep a value")
+    return {}
+
+
 def check_celery() -> dict[str, Any]:
     from hub.celery import app
 
@@ -46,6 +55,7 @@ def check_celery() -> dict[str, Any]:
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "database": check_database,
     "redis": check_redis,
+    "cache": check_cache,
     "celery": check_celery,
 }
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import split_domain_port
 from django.urls import set_urlconf
 from django.utils.translation import gettext as _
 
 from hub.db import connection
 from hub.http import set_current_venue
 from tenants.selectors import venue_for_host
+
+logger = logging.getLogger(__name__)
 
 
 def unknown_host_response() -> JsonResponse:
@@ -29,15 +34,22 @@ class VenueRoutingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         connection.set_schema_to_public()
         try:
-            host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".")
+            host, _port = split_domain_port(request.get_host())
         except DisallowedHost:
             return unknown_host_response()
+        host = host.rstrip(".")
 
         if host in settings.HUB_FEDERATION_HOSTS:
             set_current_venue(request, None)
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
         else:
-            venue = venue_for_host(host)
+            try:
+                venue = venue_for_host(host)
+            except DatabaseError:
+                logger.exception("cannot look up host %s", host)
+                return JsonResponse(
+                    {"detail": _("Service unavailable."), "code": "unavailable", "status": "unavailable"}, status=503
+                )
             if venue is None:
                 return unknown_host_response()
             venue.domain_url = host

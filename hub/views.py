@@ -32,7 +32,7 @@ def index(request: HttpRequest) -> JsonResponse:
                     "slug": v.schema_name,
                     "name": v.name,
                     "city": v.city,
-                    "url": "%s://%s%s/" % (request.scheme, v.primary_domain, suffix),
+                    "url": "%s://%s%s/" % (request.scheme, v.primary_domain, suffix) if v.primary_domain else None,
                 }
                 for v in venues()
             ],

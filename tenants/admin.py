@@ -1,10 +1,28 @@
+from django import forms
 from django.contrib import admin
 
 from .models import Domain, Venue
+from .services import domain_errors
+
+
+class DomainForm(forms.ModelForm):
+    """Host names follow the provisioning rules: lower-case, valid, not the federation's host."""
+
+    class Meta:
+        model = Domain
+        fields = ["domain", "tenant", "is_primary"]
+
+    def clean_domain(self) -> str:
+        domain = self.cleaned_data["domain"].strip().lower()
+        problems = domain_errors(domain)
+        if problems:
+            raise forms.ValidationError(problems)
+        return domain
 
 
 class DomainInline(admin.TabularInline):
     model = Domain
+    form = DomainForm
     extra = 0
 
 
@@ -27,5 +45,6 @@ class VenueAdmin(admin.ModelAdmin):
 
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):
+    form = DomainForm
     list_display = ["domain", "tenant", "is_primary"]
     search_fields = ["domain"]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from contextlib import suppress
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, QuerySet, Subquery
 from django_tenants.utils import schema_context
+from redis.exceptions import RedisError
 
 from .models import Domain, Venue
+
+logger = logging.getLogger(__name__)
 
 _MISSING = "-"  # cached "no venue has this host", so unknown hosts cannot hammer the database
 
@@ -17,23 +23,33 @@ def _host_key(host: str) -> str:
 
 
 def venue_for_host(host: str) -> Venue | None:
-    """The venue a host name serves, or None. Cached; `forget_host` invalidates."""
+    """The venue a host name serves, or None. Cached; `forget_host` invalidates. When the cache is
+    unreachable the database answers alone (slower, never wrong)."""
     with schema_context(settings.PUBLIC_SCHEMA_NAME):  # the cache key is built from the active schema
         key = _host_key(host)
-        cached = cache.get(key)
+        try:
+            cached = cache.get(key)
+        except RedisError:
+            logger.warning("cache unreachable: looking %s up in the database", host)
+            cached = None
         if cached == _MISSING:
             return None
         if isinstance(cached, Venue):
             return cached
         domain = Domain.objects.select_related("tenant").filter(domain=host).first()
         venue = domain.tenant if domain else None
-        cache.set(key, venue if venue is not None else _MISSING, settings.HUB_HOST_CACHE_SECONDS)
+        with suppress(RedisError):
+            cache.set(key, venue if venue is not None else _MISSING, settings.HUB_HOST_CACHE_SECONDS)
         return venue
 
 
 def forget_host(*hosts: str) -> None:
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
-        cache.delete_many([_host_key(host) for host in hosts])
+        try:
+            cache.delete_many([_host_key(host) for host in hosts])
+        except RedisError:
+            # Entries expire after HUB_HOST_CACHE_SECONDS; until then a renamed domain may still route.
+            logger.error("cache unreachable: could not forget hosts %s", ", ".join(hosts))
 
 
 def venues() -> QuerySet[Venue]:

@@ -112,3 +112,6 @@ def member(db: None) -> User:
 
 def in_venue(venue: Venue) -> Any:
     return schema_context(venue.schema_name)
+
+
+from .federation_fixtures import cast  # noqa: E402, F401  (the cast of roles, shared by the federation tests)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from celery.exceptions import TimeoutError as CeleryTimeout
-from django.test import Client
+from django.test import Client, override_settings
 from django_tenants.utils import schema_context
 
 from hub.celery import VenueRequired, VenueTask, app
@@ -68,6 +68,7 @@ def test_health_is_green_on_every_host_with_a_worker(celery_worker: Any, host: s
     assert {name: check["ok"] for name, check in body["checks"].items()} == {
         "database": True,
         "redis": True,
+        "cache": True,
         "celery": True,
     }
     assert body["checks"]["celery"]["workers"] >= 1
@@ -90,3 +91,25 @@ def test_nothing_runs_a_venue_task_when_no_worker_listens(db: None) -> None:
     with pytest.raises(CeleryTimeout):
         result.get(timeout=1)
     app.control.purge()  # leave no message for the next worker
+
+
+UNREACHABLE = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
+
+
+@override_settings(
+    REDIS_URL=UNREACHABLE,
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": UNREACHABLE,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+        }
+    },
+)
+@pytest.mark.parametrize("host", ["localhost", "gresilles.localhost"])
+def test_health_is_503_not_500_when_redis_is_unreachable(db: None, host: str) -> None:
+    response = Client(HTTP_HOST=host).get("/health/")
+
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert (checks["database"]["ok"], checks["redis"]["ok"], checks["cache"]["ok"]) == (True, False, False)

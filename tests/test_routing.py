@@ -3,6 +3,7 @@ follows changes."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -39,14 +40,15 @@ def test_the_same_table_in_two_venues_holds_different_rows_and_each_host_sees_it
 
 def test_another_venues_id_is_not_found_on_this_host(venue_a: Venue, venue_b: Venue, member: User) -> None:
     with schema_context(venue_b.schema_name):
-        theirs = ResourceFactory.create(name="Salle Battant")
+        *_others, theirs = ResourceFactory.create_batch(5)  # B's last id is one A does not have
     with schema_context(venue_a.schema_name):
-        ResourceFactory.create_batch(3)  # ids overlap across schemas, yet no row of B may show
+        ResourceFactory.create_batch(2)
 
-    response = client_for("gresilles.localhost", member).get(f"/api/v1/resources/{theirs.pk + 100}/")
-    assert response.status_code == 404
+    on_a = client_for("gresilles.localhost", member).get(f"/api/v1/resources/{theirs.pk}/")
+    assert on_a.status_code == 404
+    assert theirs.name.encode() not in on_a.content
     on_b = client_for("battants.localhost", member).get(f"/api/v1/resources/{theirs.pk}/")
-    assert on_b.json()["name"] == "Salle Battant"
+    assert on_b.json()["name"] == theirs.name
 
 
 def test_each_host_names_its_venue(venue_a: Venue, venue_b: Venue, member: User) -> None:
@@ -94,3 +96,20 @@ def test_each_hosts_root_says_where_to_go(venue_a: Venue, venue_b: Venue) -> Non
     ]
     assert venue["venue"] == {"slug": "battants", "name": "52 Battants", "city": "Besançon"}
     assert venue["links"]["api_docs"] == "http://battants.localhost:8000/api/v1/docs/"
+
+
+def test_a_venue_without_a_primary_domain_is_listed_without_a_url(venue_a: Venue) -> None:
+    venue_a.domains.update(is_primary=False)
+    venues = Client(HTTP_HOST="localhost").get("/").json()["venues"]
+    assert {v["slug"]: v["url"] for v in venues}["gresilles"] is None
+
+
+@pytest.mark.parametrize("host", ["localhost", "gresilles.localhost"])
+def test_the_api_docs_and_schema_render_on_every_host(db: None, host: str) -> None:
+    docs = Client(HTTP_HOST=host).get("/api/v1/docs/")
+    schema = Client(HTTP_HOST=host).get("/api/v1/schema/?format=json")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert ("/api/v1/organisations/" in paths) is (host == "localhost")
+    assert ("/api/v1/resources/" in paths) is (host != "localhost")

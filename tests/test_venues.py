@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_exists
 
-from hub.errors import InvalidInput
+from hub.errors import HubError
 from tenants.models import Domain, Venue
 from tenants.services import create_venue
 
@@ -69,6 +69,10 @@ def test_create_venue_is_idempotent_and_updates_what_changed(db: None) -> None:
         ({"timezone": "Europe/Dijon"}, "timezone"),
         ({"name": "  "}, "name"),
         ({"city": ""}, "city"),
+        ({"name": "N" * 201}, "name"),
+        ({"city": "C" * 101}, "city"),
+        ({"address": "A" * 301}, "address"),
+        ({"domain": "d" * 250 + ".localhost"}, "domain"),
     ],
 )
 def test_bad_input_is_refused_with_a_field_error_and_writes_nothing(
@@ -83,7 +87,7 @@ def test_bad_input_is_refused_with_a_field_error_and_writes_nothing(
     } | overrides
     venues, domains = Venue.objects.count(), Domain.objects.count()
 
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(HubError) as caught:  # InvalidInput, or Conflict for a domain taken
         create_venue(**arguments)
 
     assert field in caught.value.fields
