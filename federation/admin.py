@@ -97,6 +97,9 @@ class VenueRoleAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: VenueRole | None = None) -> list[str]:
+        return ["user", "venue"] if obj is not None else []  # change the role; a new person is a new row
+
     def save_model(self, request: HttpRequest, obj: VenueRole, form: Any, change: bool) -> None:
         services.grant_venue_role(person=obj.user, venue=obj.venue, role=obj.role, actor=request.user)  # type: ignore[arg-type]
 

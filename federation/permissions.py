@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -112,7 +113,7 @@ def allows(action: Action) -> type[BasePermission]:
     """A DRF permission class for `action` at the venue of the request's host."""
 
     class Allows(BasePermission):
-        message = "You may not do this here."
+        message = _("You may not do this here.")
 
         def has_permission(self, request: Request, view: Any) -> bool:
             return token_allows_method(request) and can(principal_of(request), action, current_venue(request))

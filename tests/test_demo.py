@@ -8,7 +8,10 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 
 from federation.demo import DEMO_ORGANISATIONS, DEMO_PASSWORD
-from federation.models import Membership, Organisation, Sector, User, VenueRole
+from federation.models import AuditEvent, Membership, Organisation, Partner, Sector, User, VenueRole
+from federation.permissions import Action, can
+from federation.selectors import network_terms
+from federation.validators import validate_siret
 from tenants.coworking.models import Resource
 from tenants.models import Domain, Venue
 
@@ -53,6 +56,26 @@ def test_demo_covers_the_hubs_sectors_staff_and_accounts(db: None) -> None:
     admin = User.objects.get(email="admin@coursive.example")
     assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
     assert Organisation.objects.filter(kind=Organisation.Kind.INDIVIDUAL).exists()
+    assert Organisation.objects.filter(status="applicant").count() == 1
+    for organisation in Organisation.objects.all():
+        validate_siret(organisation.siret)
+
+
+def test_demo_partners_see_their_territory_and_members_book_across_venues(db: None) -> None:
+    call_command("load_demo")
+
+    venues = {p.name: sorted(p.venues.values_list("schema_name", flat=True)) for p in Partner.objects.all()}
+    assert venues == {
+        "Dijon Métropole": ["gresilles"],
+        "Grand Besançon Métropole": ["battants"],
+        "Région Bourgogne-Franche-Comté": ["battants", "gresilles"],
+    }
+    gresilles, battants = Venue.objects.get(schema_name="gresilles"), Venue.objects.get(schema_name="battants")
+    lea = User.objects.get(email="lea@sillon.example")  # Label Sillon, home: Grésilles
+    hugo = User.objects.get(email="hugo@pixelcomtois.example")  # Pixel Comtois, home: 52 Battants
+    assert can(lea, Action.VENUE_BOOK, battants) and can(hugo, Action.VENUE_BOOK, gresilles)
+    assert network_terms(Organisation.objects.get(slug="label-sillon"), battants).monthly_hours == 20
+    assert AuditEvent.objects.filter(action="role.granted").count() == 4
 
 
 @override_settings(HUB_DEMO_ALLOWED=False)

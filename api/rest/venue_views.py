@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -87,7 +88,7 @@ class StaffList(APIView):
         serializer.is_valid(raise_exception=True)
         person = User.objects.filter(email__iexact=serializer.validated_data["email"], is_active=True).first()
         if person is None:
-            raise InvalidInput("No such person.", fields={"email": ["No active person has this e-mail address."]})
+            raise InvalidInput(_("No such person."), fields={"email": [_("No active person has this e-mail address.")]})
         venue_role = services.grant_venue_role(
             person=person, venue=_venue(request), role=serializer.validated_data["role"], actor=cast(User, request.user)
         )
