@@ -64,16 +64,16 @@ def _counts(env: dict[str, str]) -> str:
         "for s in ('gresilles', 'battants')]; "
         "print(User.objects.count(), Organisation.objects.count(), Venue.objects.count(), Domain.objects.count(), r)"
     )
+    return _manage(env, "shell", "-c", code).splitlines()[-1]
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    """`python manage.py ARGS` with the hub's environment; its standard output."""
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-        env=env,
-        timeout=120,
+        [sys.executable, "manage.py", *args], capture_output=True, text=True, cwd=PROJECT_DIR, env=env, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
+    return result.stdout.strip()
 
 
 def _run_until_healthy(env: dict[str, str], port: int) -> subprocess.Popen[str]:
@@ -108,16 +108,8 @@ def test_hub_run_serves_every_host_shares_its_servers_and_keeps_data_across_rest
     first = _run_until_healthy(env, port)
     try:
         # manage.py joins the same embedded servers while the hub runs: its token works on the live server.
-        token = subprocess.run(
-            [sys.executable, "manage.py", "create_token", "lea@sillon.example"],
-            capture_output=True,
-            text=True,
-            cwd=PROJECT_DIR,
-            env=env,
-            timeout=120,
-        )
-        assert token.returncode == 0, token.stderr
-        status, me = _get(port, "battants.localhost", "/api/v1/me/", token.stdout.strip())
+        token = _manage(env, "create_token", "lea@sillon.example")
+        status, me = _get(port, "battants.localhost", "/api/v1/me/", token)
         assert (status, me["email"]) == (200, "lea@sillon.example")
         assert _get(port, "nowhere.localhost", "/health/")[0] == 404
     finally:
