@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from hub.errors import HubError
 
-from . import gdpr, services
+from . import audit, gdpr, services
 from .models import ApiToken, AuditEvent, Membership, NetworkPass, Organisation, Partner, User, VenueRole
 from .tokens import revoke_api_token
 
@@ -44,8 +44,30 @@ def erase_people(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Q
     modeladmin.message_user(request, ngettext("%d person erased.", "%d people erased.", count) % count)
 
 
+ACCESS_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+class AuditedMembershipsMixin:
+    """Membership changes made through an admin inline are audited like any other role change."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        if formset.model is not Membership:
+            return
+        touched = [(m, "added") for m in formset.new_objects] + [(m, "changed") for m, _f in formset.changed_objects]
+        touched += [(m, "removed") for m in formset.deleted_objects]
+        for membership, what in touched:
+            audit.record(
+                AuditEvent.Action.MEMBERSHIP_CHANGED,
+                actor=request.user,
+                target=membership.organisation,
+                request=request,
+                detail={"person": membership.user_id, "role": membership.role, "what": what},
+            )
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedMembershipsMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "is_superuser", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
@@ -59,6 +81,20 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     inlines = [MembershipInline, VenueRoleInline]
     actions = [erase_people]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        before = User.objects.filter(pk=obj.pk).values(*ACCESS_FLAGS).first() if change else {}
+        super().save_model(request, obj, form, change)
+        after = {flag: getattr(obj, flag) for flag in ACCESS_FLAGS}
+        changes = {
+            flag: [(before or {}).get(flag), value]
+            for flag, value in after.items()
+            if (before or {}).get(flag, False) != value
+        }
+        if changes:
+            audit.record(
+                AuditEvent.Action.PERSON_ACCESS_CHANGED, actor=request.user, target=obj, request=request, detail=changes
+            )
 
 
 def _status_action(status: str, label: Any) -> Any:
@@ -75,7 +111,7 @@ def _status_action(status: str, label: Any) -> Any:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "sector", "home_venue", "status", "directory_consent", "statistics_consent"]
     list_filter = ["status", "kind", "sector", "home_venue", "directory_consent", "statistics_consent"]
     search_fields = ["name", "slug", "legal_name", "siret"]

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -140,9 +143,14 @@ def _export_federation(person: User) -> dict[str, Any]:
 def _anonymise_federation(person: User) -> int:
     email, label = person.email, "erased person #%d" % person.pk
     changed = AuditEvent.objects.filter(actor=person).update(actor_label=label, ip_address=None)
-    changed += AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, actor_label=email).update(
+    changed += AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, actor_label__iexact=email).update(
         actor_label=label, ip_address=None
     )
+    # The admin's history names the objects it changed: the person, or rows labelled with their name.
+    mentions = Q(content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk))
+    for identifier in filter(None, (email, person.full_name)):
+        mentions |= Q(object_repr__icontains=identifier) | Q(change_message__icontains=identifier)
+    changed += LogEntry.objects.filter(mentions).update(object_repr=label, change_message="[]")
     changed += ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
     changed += person.venue_roles.all().delete()[0]
     person.email, person.full_name, person.is_active, person.is_staff, person.is_superuser = (

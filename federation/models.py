@@ -343,6 +343,9 @@ class AuditEvent(models.Model):
         ROLE_CHANGED = "role.changed", _("venue role changed")
         ROLE_REVOKED = "role.revoked", _("venue role revoked")
         ORGANISATION_STATUS = "organisation.status", _("organisation status changed")
+        PERSON_EMAIL_CHANGED = "person.email_changed", _("e-mail address changed")
+        PERSON_ACCESS_CHANGED = "person.access_changed", _("federation access changed")
+        MEMBERSHIP_CHANGED = "membership.changed", _("membership changed")
         PERSON_EXPORTED = "person.exported", _("personal data exported")
         PERSON_ERASED = "person.erased", _("person erased")
 

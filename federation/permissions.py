@@ -104,8 +104,10 @@ def principal_of(request: Request) -> Principal:
 def token_allows_method(request: Request) -> bool:
     """A token acts only within its scopes: `read` for safe methods, `write` for the others."""
     token = request.auth
-    if not isinstance(token, ApiToken) or token.kind != ApiToken.Kind.PERSONAL:
+    if not isinstance(token, ApiToken):
         return True
+    if token.kind == ApiToken.Kind.PARTNER:
+        return request.method in SAFE_METHODS and "stats:read" in token.scopes
     return ("read" if request.method in SAFE_METHODS else "write") in token.scopes
 
 

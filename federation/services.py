@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -89,9 +90,13 @@ def register_person(*, email: str, full_name: str = "", password: str | None = N
 
 
 @transaction.atomic
-def update_profile(*, person: User, full_name: str | None = None, email: str | None = None) -> User:
-    """Change a person's name or e-mail address; the address stays unique across the federation."""
+def update_profile(
+    *, person: User, full_name: str | None = None, email: str | None = None, request: HttpRequest | None = None
+) -> User:
+    """Change a person's name or e-mail address; the address stays unique across the federation and an
+    address change is audited."""
     person = User.objects.select_for_update().get(pk=person.pk)
+    previous_email = person.email
     if full_name is not None:
         person.full_name = full_name.strip()
     if email is not None:
@@ -103,16 +108,39 @@ def update_profile(*, person: User, full_name: str | None = None, email: str | N
             )
         person.email = email
     _full_clean(person, exclude=["password"], message=_("The profile cannot be updated."))
-    person.save(update_fields=["full_name", "email"])
+    try:
+        with transaction.atomic():
+            person.save(update_fields=["full_name", "email"])
+    except IntegrityError as exc:  # the same address taken concurrently
+        raise InvalidInput(
+            _("The profile cannot be updated."),
+            fields={"email": [_("A person with this e-mail address already exists.")]},
+        ) from exc
+    if person.email != previous_email:
+        audit.record(AuditEvent.Action.PERSON_EMAIL_CHANGED, actor=person, target=person, request=request)
     return person
 
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "organisation"
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in taken:
         slug, n = "%s-%d" % (base, n), n + 1
     return slug
+
+
+def _save_with_fresh_slug(organisation: Organisation, attempts: int = 5) -> None:
+    """Insert, choosing another slug when a concurrent application took this one."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                organisation.save()
+                return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Organisation.objects.filter(slug=organisation.slug).exists():
+                raise
+            organisation.slug = _unique_slug(organisation.name)
 
 
 def _check_siret_free(siret: str, *, excluding: Organisation | None = None) -> None:
@@ -146,7 +174,13 @@ def apply_for_membership(*, applicant: User, home_venue: Venue, **fields: Any) -
     )
     _check_siret_free(organisation.siret)  # first, so a duplicate is reported on the field
     _full_clean(organisation, message=_("The organisation cannot be saved."))
-    organisation.save()
+    try:
+        _save_with_fresh_slug(organisation)
+    except IntegrityError as exc:  # the same SIRET applied concurrently
+        raise Conflict(
+            _("The organisation cannot be saved."),
+            fields={"siret": [_("An organisation with this SIRET is already a member.")]},
+        ) from exc
     Membership.objects.create(user=applicant, organisation=organisation, role=Membership.Role.OWNER)
     return organisation
 
@@ -219,30 +253,44 @@ def grant_venue_role(*, person: User, venue: Venue, role: str, actor: User | Non
     if not person.is_active:
         raise InvalidInput(_("This person is deactivated."), fields={"person": [_("Deactivated.")]})
     existing = VenueRole.objects.select_for_update().filter(user=person, venue=venue).first()
-    if existing is not None and existing.role == role:
-        return existing
     if existing is None:
-        venue_role = VenueRole.objects.create(user=person, venue=venue, role=role)
-        action, detail = AuditEvent.Action.ROLE_GRANTED, {"role": role, "person": person.pk}
-    else:
-        detail = {"from": existing.role, "to": role, "person": person.pk}
-        existing.role = role
-        existing.save(update_fields=["role"])
-        venue_role, action = existing, AuditEvent.Action.ROLE_CHANGED
-    audit.record(action, actor=actor, venue=venue, target=venue_role, detail=detail)
-    return venue_role
+        try:
+            with transaction.atomic():
+                venue_role = VenueRole.objects.create(user=person, venue=venue, role=role)
+        except IntegrityError:  # granted concurrently: continue from the row that won
+            existing = VenueRole.objects.select_for_update().get(user=person, venue=venue)
+        else:
+            audit.record(
+                AuditEvent.Action.ROLE_GRANTED,
+                actor=actor,
+                venue=venue,
+                target=venue_role,
+                detail={"role": role, "person": person.pk},
+            )
+            return venue_role
+    if existing.role == role:
+        return existing
+    detail = {"from": existing.role, "to": role, "person": person.pk}
+    existing.role = role
+    existing.save(update_fields=["role"])
+    audit.record(AuditEvent.Action.ROLE_CHANGED, actor=actor, venue=venue, target=existing, detail=detail)
+    return existing
 
 
 @transaction.atomic
 def revoke_venue_role(*, venue_role: VenueRole, actor: User | None) -> None:
+    """Remove a venue role; audited once, even when two people revoke it at the same moment."""
+    locked = VenueRole.objects.select_for_update().select_related("venue").filter(pk=venue_role.pk).first()
+    if locked is None:
+        return  # already revoked
     audit.record(
         AuditEvent.Action.ROLE_REVOKED,
         actor=actor,
-        venue=venue_role.venue,
-        target=venue_role,
-        detail={"role": venue_role.role, "person": venue_role.user_id},
+        venue=locked.venue,
+        target=locked,
+        detail={"role": locked.role, "person": locked.user_id},
     )
-    venue_role.delete()
+    locked.delete()
 
 
 @transaction.atomic

@@ -78,10 +78,29 @@ def create_api_token(
     expires_at: datetime | None = None,
     actor: User | None = None,
     request: HttpRequest | None = None,
+    issued_by: ApiToken | None = None,
 ) -> IssuedToken:
-    """Issue a personal token for an active person; the clear token is returned once. Audited."""
+    """Issue a personal token for an active person; the clear token is returned once. Audited.
+
+    When a token asks (`issued_by`), the new one gets no scope it lacks and expires no later than it:
+    a short-lived or read-only token cannot mint a stronger one."""
     if not user.is_active:
         raise InvalidInput(_("Inactive people cannot hold tokens."), fields={"user": [_("Inactive.")]})
+    scopes = list(scopes)
+    if issued_by is not None:
+        if not set(scopes) <= set(issued_by.scopes):
+            raise InvalidInput(
+                _("The token cannot be issued."),
+                fields={"scopes": [_("A token cannot grant scopes it does not have.")]},
+            )
+        if issued_by.expires_at is not None:
+            if expires_at is None:
+                expires_at = issued_by.expires_at
+            elif expires_at > issued_by.expires_at:
+                raise InvalidInput(
+                    _("The token cannot be issued."),
+                    fields={"expires_at": [_("A token cannot outlive the token that issues it.")]},
+                )
     _check_expiry(expires_at)
     issued = _issue(
         kind=ApiToken.Kind.PERSONAL,
@@ -95,7 +114,13 @@ def create_api_token(
         actor=actor or user,
         target=issued.token,
         request=request,
-        detail={"prefix": issued.token.prefix, "kind": "personal", "holder": user.pk, "scopes": issued.token.scopes},
+        detail={
+            "prefix": issued.token.prefix,
+            "kind": "personal",
+            "holder": user.pk,
+            "scopes": issued.token.scopes,
+            "issued_by": issued_by.prefix if issued_by is not None else "session",
+        },
     )
     return issued
 

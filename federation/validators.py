@@ -7,7 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-NAF_RE = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
+NAF_RE = re.compile(r"^[0-9]{2}\.[0-9]{2}[A-Z]$")
 LA_POSTE_SIREN = "356000000"  # La Poste's establishments follow their own rule (digit sum divisible by 5)
 
 
@@ -30,7 +30,7 @@ def normalise_siret(value: str) -> str:
 def validate_siret(value: str) -> None:
     """A SIRET: 14 digits whose Luhn checksum holds (La Poste: digit sum divisible by 5)."""
     siret = normalise_siret(value)
-    if not re.fullmatch(r"\d{14}", siret):
+    if not re.fullmatch(r"[0-9]{14}", siret):  # ASCII digits: \d would accept other scripts' digits
         raise ValidationError(_("A SIRET is 14 digits."), code="invalid_siret")
     valid = sum(map(int, siret)) % 5 == 0 if siret.startswith(LA_POSTE_SIREN) else luhn_ok(siret)
     if not valid:

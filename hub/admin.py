@@ -1,23 +1,61 @@
-"""The two admin sites: the federation's on the federation host, each venue's on its own host."""
+"""The two admin sites: the federation's on the federation host, each venue's on its own host.
+
+Both ask `federation.permissions.can()` who may enter, with a login form that asks the same question
+(Django's default login form admits `is_staff` people only)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from hub.http import current_venue
 
-admin.site.site_header = _("Coursive Hub — federation")
-admin.site.site_title = _("Coursive Hub")
 
-
-def _can(request: HttpRequest, action: str) -> bool:
+def _can(request: HttpRequest, action: str, user: Any = None) -> bool:
     from federation.permissions import can
 
-    return can(request.user, action, current_venue(request))
+    return can(user if user is not None else request.user, action, current_venue(request))
+
+
+class _SiteLoginForm(AdminAuthenticationForm):
+    """Admits the people the site's `action` allows at the request's venue, and no one else."""
+
+    action = ""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        AuthenticationForm.confirm_login_allowed(self, user)  # active accounts only
+        if self.request is None or not _can(self.request, self.action, user):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class FederationLoginForm(_SiteLoginForm):
+    action = "federation.admin"
+
+
+class VenueLoginForm(_SiteLoginForm):
+    action = "venue.admin"
+
+
+class FederationAdminSite(admin.AdminSite):
+    """The federation's admin (venues, people, organisations, roles, partners, tokens, audit log): for
+    federation admins only, whatever model permissions someone else may hold."""
+
+    site_header = _("Coursive Hub — federation")
+    site_title = _("Coursive Hub")
+    login_form = FederationLoginForm
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return current_venue(request) is None and _can(request, "federation.admin")
 
 
 class VenueAdminSite(admin.AdminSite):
@@ -26,6 +64,7 @@ class VenueAdminSite(admin.AdminSite):
 
     site_title = _("Coursive Hub — venue")
     index_title = _("Venue administration")
+    login_form = VenueLoginForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         return current_venue(request) is not None and _can(request, "venue.admin")

@@ -34,10 +34,25 @@ def _ensure_test_venues() -> None:
         create_venue(slug=slug, name=name, city=city, domain=domain)
 
 
+def _on_a_test_database() -> bool:
+    return str(connection.settings_dict["NAME"]).startswith("test_")
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    from django.test.utils import setup_databases, teardown_databases
+
+    created = None
     with django_db_blocker.unblock():
+        if not _on_a_test_database():
+            # pytest-django creates databases for tests with its own markers or fixtures only: when just
+            # `committed_db` tests are selected it created none, and they must never touch the real one.
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         _ensure_test_venues()
+    yield
+    if created is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +76,7 @@ def reset_database() -> None:
     """Empty every table a committed test may have written, in public and in every venue schema,
     and drop venues the test created. Django's flush cannot do this: it sees only `public`, and would
     truncate the venue registry itself."""
+    assert _on_a_test_database(), "refusing to empty a database that is not a test database"
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         for venue in Venue.objects.exclude(schema_name__in=TEST_SLUGS):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from federation import services
@@ -13,7 +14,7 @@ from federation.models import Organisation, Partner, User, VenueRole
 from federation.tokens import create_api_token, create_partner_token
 from tenants.models import Venue
 
-from .factories import UserFactory
+from .factories import ResourceFactory, UserFactory
 
 ROLES = ["anonymous", "member", "staff_a", "manager_a", "staff_b", "partner", "admin"]
 VALID_SIRET = "73282932000074"  # passes the Luhn check
@@ -33,6 +34,20 @@ class Cast:
         if role in self.tokens:
             client.credentials(HTTP_AUTHORIZATION="Bearer " + self.tokens[role])
         return client
+
+    def ids(self) -> dict[str, int]:
+        """Row ids the permission table names: {member_token}, {staff_a_role}, {a_resource}."""
+        from federation.models import ApiToken
+
+        with schema_context(self.venue_a.schema_name):
+            from tenants.coworking.models import Resource
+
+            resource = Resource.objects.get(name="Salle Tilleul").pk
+        return {
+            "member_token": ApiToken.objects.filter(user=self.people["member"]).earliest("id").pk,
+            "staff_a_role": VenueRole.objects.get(user=self.people["staff_a"]).pk,
+            "a_resource": resource,
+        }
 
     def principal(self, role: str) -> Any:
         from django.contrib.auth.models import AnonymousUser
@@ -66,6 +81,8 @@ def make_cast(venue_a: Venue, venue_b: Venue) -> Cast:
         name="Dijon Métropole", kind="agglomeration", territory="Dijon Métropole", venues=[venue_a]
     )
     tokens = {role: create_api_token(user=person).secret for role, person in people.items()}
+    with schema_context(venue_a.schema_name):
+        ResourceFactory.create(name="Salle Tilleul")
     tokens["partner"] = create_partner_token(partner=partner).secret
     return Cast(venue_a, venue_b, people, partner, organisation, tokens)
 

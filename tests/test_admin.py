@@ -7,6 +7,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from federation.models import AuditEvent
+from tenants.coworking.models import Resource
 
 from .factories import TEST_PASSWORD, ResourceFactory
 from .federation_fixtures import Cast
@@ -57,7 +58,7 @@ def test_a_session_from_venue_a_replayed_on_venue_b_opens_nothing(cast: Cast) ->
 
 def test_staff_change_and_managers_also_delete_in_their_venue_admin(cast: Cast) -> None:
     with schema_context("gresilles"):
-        resource = ResourceFactory.create(name="Salle Tilleul")
+        resource = Resource.objects.get(name="Salle Tilleul")  # the cast made it
     with schema_context("battants"):
         ResourceFactory.create(name="Salle Battant")
     staff, manager = _login(A, cast.people["staff_a"].email), _login(A, cast.people["manager_a"].email)

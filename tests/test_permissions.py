@@ -54,6 +54,37 @@ MATRIX: list[tuple[str, str, str, dict[str, Any] | None, dict[str, int]]] = [
         {"status": "suspended"},
         dict(zip(ROLES, [401, 403, 403, 403, 403, 403, 200], strict=True)),
     ),
+    ("get", A, "/api/v1/resources/{a_resource}/", None, BROWSE),
+    ("get", B, "/api/v1/resources/{a_resource}/", None, PERSONAL | {r: 404 for r, s in PERSONAL.items() if s == 200}),
+    # Only its holder deletes a token; to everyone else it does not exist.
+    (
+        "delete",
+        A,
+        "/api/v1/me/tokens/{member_token}/",
+        None,
+        dict(zip(ROLES, [401, 204, 404, 404, 404, 403, 404], strict=True)),
+    ),
+    (
+        "delete",
+        A,
+        "/api/v1/staff/{staff_a_role}/",
+        None,
+        dict(zip(ROLES, [401, 403, 403, 204, 403, 403, 204], strict=True)),
+    ),
+    (
+        "delete",
+        B,
+        "/api/v1/staff/{staff_a_role}/",
+        None,  # A's role named on B's host
+        dict(zip(ROLES, [401, 403, 403, 403, 403, 403, 404], strict=True)),
+    ),
+    (
+        "post",
+        B,
+        "/api/v1/staff/",
+        {"email": "member@label.example", "role": "staff"},
+        dict(zip(ROLES, [401, 403, 403, 403, 403, 403, 201], strict=True)),
+    ),
     # A venue's API does not exist on the federation host, nor the federation's on a venue host.
     ("get", F, "/api/v1/resources/", None, NOWHERE),
     ("get", F, "/api/v1/members/", None, NOWHERE),
@@ -70,6 +101,7 @@ def test_permission_matrix(
     cast: Cast, role: str, method: str, host: str, path: str, body: dict[str, Any] | None, expected: dict[str, int]
 ) -> None:
     client = cast.client(role, host)
+    path = path.format(**cast.ids())
     response = getattr(client, method)(path, body, format="json") if body is not None else getattr(client, method)(path)
     assert response.status_code == expected[role], (role, response.content[:300])
 

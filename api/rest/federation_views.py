@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from federation import gdpr, selectors, services
-from federation.models import Organisation, User
+from federation.models import ApiToken, Organisation, User
 from federation.permissions import Action, allows, can_edit_organisation, principal_of
 from federation.tokens import create_api_token, revoke_api_token
 
@@ -31,16 +31,11 @@ from .serializers import (
     TokenCreateSerializer,
     TokenSerializer,
 )
+from .validation import validated
 
 
 def _person(request: Request) -> User:
     return cast(User, request.user)
-
-
-def _validated(serializer_class: type, request: Request, *, partial: bool = False) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class MeView(APIView):
@@ -54,7 +49,9 @@ class MeView(APIView):
 
     @extend_schema(request=ProfileUpdateSerializer, responses=MeSerializer)
     def patch(self, request: Request) -> Response:
-        person = services.update_profile(person=_person(request), **_validated(ProfileUpdateSerializer, request))
+        person = services.update_profile(
+            person=_person(request), request=request, **validated(ProfileUpdateSerializer, request)
+        )
         return Response(MeSerializer(selectors.profile(person)).data)
 
 
@@ -78,7 +75,10 @@ class MyTokenList(APIView):
 
     @extend_schema(request=TokenCreateSerializer, responses={201: IssuedTokenSerializer})
     def post(self, request: Request) -> Response:
-        issued = create_api_token(user=_person(request), request=request, **_validated(TokenCreateSerializer, request))
+        issuer = request.auth if isinstance(request.auth, ApiToken) else None
+        issued = create_api_token(
+            user=_person(request), request=request, issued_by=issuer, **validated(TokenCreateSerializer, request)
+        )
         body = IssuedTokenSerializer(issued.token).data | {"token": issued.secret}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -107,7 +107,7 @@ class DirectoryList(generics.ListAPIView[Organisation]):
         """Apply for membership: the caller becomes the owner of a new organisation in status *applicant*."""
         if not allows(Action.APPLY)().has_permission(request, self):
             self.permission_denied(request)
-        fields = _validated(OrganisationApplySerializer, request)
+        fields = validated(OrganisationApplySerializer, request)
         organisation = services.apply_for_membership(applicant=_person(request), **fields)
         return Response(OrganisationSerializer(organisation).data, status=status.HTTP_201_CREATED)
 
@@ -138,7 +138,7 @@ class OrganisationDetail(APIView):
         organisation, editable = self._visible(request, slug)
         if not editable or not allows(Action.PROFILE)().has_permission(request, self):
             self.permission_denied(request)
-        fields = _validated(OrganisationWriteSerializer, request, partial=True)
+        fields = validated(OrganisationWriteSerializer, request, partial=True)
         return Response(OrganisationSerializer(services.update_organisation(organisation=organisation, **fields)).data)
 
 
@@ -151,6 +151,6 @@ class OrganisationStatusView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         organisation = get_object_or_404(Organisation, slug=slug)
         changed = services.change_organisation_status(
-            organisation=organisation, actor=_person(request), **_validated(StatusChangeSerializer, request)
+            organisation=organisation, actor=_person(request), **validated(StatusChangeSerializer, request)
         )
         return Response(OrganisationSerializer(changed).data)

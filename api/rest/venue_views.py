@@ -27,6 +27,7 @@ from .serializers import (
     VenueMemberSerializer,
     VenueSerializer,
 )
+from .validation import validated
 
 
 def _venue(request: Request) -> Venue:
@@ -84,13 +85,12 @@ class StaffList(APIView):
 
     @extend_schema(request=StaffGrantSerializer, responses={201: StaffSerializer})
     def post(self, request: Request) -> Response:
-        serializer = StaffGrantSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        person = User.objects.filter(email__iexact=serializer.validated_data["email"], is_active=True).first()
+        grant = validated(StaffGrantSerializer, request)
+        person = User.objects.filter(email__iexact=grant["email"], is_active=True).first()
         if person is None:
             raise InvalidInput(_("No such person."), fields={"email": [_("No active person has this e-mail address.")]})
         venue_role = services.grant_venue_role(
-            person=person, venue=_venue(request), role=serializer.validated_data["role"], actor=cast(User, request.user)
+            person=person, venue=_venue(request), role=grant["role"], actor=cast(User, request.user)
         )
         return Response(StaffSerializer(venue_role).data, status=status.HTTP_201_CREATED)
 
