@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
@@ -20,7 +21,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 def record(
     action: str,
     *,
-    actor: User | None = None,
+    actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     venue: Any = None,
     target: models.Model | None = None,

@@ -47,7 +47,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
         if not _on_a_test_database():
             # pytest-django creates databases for tests with its own markers or fixtures only: when just
             # `committed_db` tests are selected it created none, and they must never touch the real one.
-            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
         _ensure_test_venues()
     yield
     if created is not None:

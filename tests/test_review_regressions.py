@@ -165,7 +165,8 @@ def test_partner_tokens_are_refused_everything_personal(cast: Cast, host: str, p
 
 def _at_once(worker: Callable[[int], Any], n: int = 4) -> list[Any]:
     """Run `worker(i)` in n threads released together; each thread has its own database connection."""
-    barrier, results = threading.Barrier(n), [None] * n
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
 
     def run(i: int) -> None:
         barrier.wait()
