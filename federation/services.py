@@ -52,9 +52,13 @@ ORGANISATION_EDITABLE = (
 )
 
 
-def _full_clean(instance: Any, *, exclude: list[str] | None = None, message: str | None = None) -> None:
+def _full_clean(
+    instance: Any, *, exclude: list[str] | None = None, message: str | None = None, unique: bool = True
+) -> None:
+    """Field validation as InvalidInput. `unique=False` leaves uniqueness to the database (with the caller
+    handling IntegrityError), where a check-then-insert would race."""
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_unique=unique, validate_constraints=unique)
     except ValidationError as exc:
         raise invalid_from(exc, message) from exc
 
@@ -173,7 +177,7 @@ def apply_for_membership(*, applicant: User, home_venue: Venue, **fields: Any) -
         **fields,
     )
     _check_siret_free(organisation.siret)  # first, so a duplicate is reported on the field
-    _full_clean(organisation, message=_("The organisation cannot be saved."))
+    _full_clean(organisation, message=_("The organisation cannot be saved."), unique=False)
     try:
         _save_with_fresh_slug(organisation)
     except IntegrityError as exc:  # the same SIRET applied concurrently
