@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,8 @@ class VenueAdminSite(admin.AdminSite):
 class VenueModelAdmin(admin.ModelAdmin):
     """Rights in a venue's admin come from the person's role at that venue: staff view, add and change;
     managers also delete. (Django's per-model permissions are federation-wide, so they are not used here.)"""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _can(request, "venue.admin")

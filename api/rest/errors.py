@@ -16,6 +16,8 @@ STATUS_BY_CODE = {
     "invalid": status.HTTP_422_UNPROCESSABLE_ENTITY,
     "conflict": status.HTTP_409_CONFLICT,
     "not_found": status.HTTP_404_NOT_FOUND,
+    "not_allowed": status.HTTP_403_FORBIDDEN,
+    "quota_exceeded": status.HTTP_409_CONFLICT,
 }
 
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from federation.models import ApiToken, LegalForm, Membership, Organisation, Sector, User, VenueRole
 from federation.tokens import PERSONAL_SCOPES
-from tenants.coworking.models import Resource
+from tenants.coworking.models import Booking, Resource
 from tenants.models import Venue
 
 
@@ -22,8 +22,59 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
 class ResourceSerializer(serializers.ModelSerializer[Resource]):
     class Meta:
         model = Resource
-        fields = ["id", "name", "kind", "capacity", "description"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "mode",
+            "capacity",
+            "description",
+            "photo_url",
+            "network_bookable",
+            "slot_minutes",
+            "min_minutes",
+            "max_minutes",
+            "hourly_rate_resident",
+            "hourly_rate_network",
+            "hourly_rate_public",
+            "vat_rate",
+        ]
         read_only_fields = fields
+
+
+class BookingSerializer(serializers.ModelSerializer[Booking]):
+    start = serializers.DateTimeField(source="during.lower", read_only=True)
+    end = serializers.DateTimeField(source="during.upper", read_only=True)
+    member = serializers.EmailField(source="member.email", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "resource",
+            "start",
+            "end",
+            "seats",
+            "status",
+            "member",
+            "rate_category",
+            "price_excl_vat",
+            "vat_rate",
+            "price_incl_vat",
+            "cancellation_fee",
+            "created_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class BookingCreateSerializer(serializers.Serializer[Any]):
+    """ISO 8601 times with an offset (UTC is stored; a time without an offset is read as Europe/Paris)."""
+
+    resource = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    seats = serializers.IntegerField(min_value=1, max_value=1000, default=1)
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,13 +14,17 @@ from rest_framework.views import APIView
 
 from federation import selectors, services
 from federation.models import User
-from federation.permissions import Action, allows
+from federation.permissions import Action, allows, can
 from hub.errors import InvalidInput
 from hub.http import current_venue
-from tenants.coworking.selectors import bookable_resources
+from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
+from tenants.coworking.services import book_resource, cancel_booking
 from tenants.models import Venue
 
+from .pagination import CappedLimitOffsetPagination
 from .serializers import (
+    BookingCreateSerializer,
+    BookingSerializer,
     ResourceSerializer,
     StaffGrantSerializer,
     StaffSerializer,
@@ -103,3 +107,57 @@ class StaffDetail(APIView):
         venue_role = get_object_or_404(selectors.venue_staff(_venue(request)), pk=pk)  # another venue's: 404
         services.revoke_venue_role(venue_role=venue_role, actor=cast(User, request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BookingList(APIView):
+    """Bookings at this venue: staff see all of them, members their own. POST books (any venue whose
+    network terms allow it); repeat a POST with the same `Idempotency-Key` header to retry safely."""
+
+    def get_permissions(self) -> list[Any]:
+        return [allows(Action.PROFILE if self.request.method == "GET" else Action.VENUE_BOOK)()]
+
+    @extend_schema(responses=BookingSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        person = cast(User, request.user)
+        staff = can(person, Action.VENUE_OPERATE, _venue(request))
+        bookings = bookings_at_venue() if staff else bookings_of(person)
+        paginator = CappedLimitOffsetPagination()
+        page = paginator.paginate_queryset(bookings, request, view=self)
+        return paginator.get_paginated_response(BookingSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=BookingCreateSerializer,
+        responses={201: BookingSerializer, 200: BookingSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(BookingCreateSerializer, request)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 100:
+            raise InvalidInput(
+                _("The Idempotency-Key is too long."), fields={"idempotency_key": [_("100 characters at most.")]}
+            )
+        result = book_resource(
+            venue=_venue(request),
+            resource_id=data["resource"],
+            member=cast(User, request.user),
+            start=data["start"],
+            end=data["end"],
+            seats=data["seats"],
+            idempotency_key=key,
+        )
+        code = status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED
+        return Response(BookingSerializer(result.booking).data, status=code)
+
+
+class BookingCancel(APIView):
+    """Cancel a booking: its member, or the venue's staff. Another person's booking does not exist for you."""
+
+    permission_classes = [allows(Action.PROFILE)]
+
+    @extend_schema(request=None, responses=BookingSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        person = cast(User, request.user)
+        visible = bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
+        booking = get_object_or_404(visible, pk=pk)
+        return Response(BookingSerializer(cancel_booking(booking=booking)).data)

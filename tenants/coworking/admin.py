@@ -1,12 +1,40 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from hub.admin import VenueModelAdmin, venue_admin_site
 
-from .models import Resource
+from .models import Booking, Closure, OpeningHours, Resource
 
 
 @admin.register(Resource, site=venue_admin_site)
 class ResourceAdmin(VenueModelAdmin):
-    list_display = ["name", "kind", "capacity", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "kind", "mode", "capacity", "network_bookable", "is_active"]
+    list_filter = ["kind", "mode", "network_bookable", "is_active"]
     search_fields = ["name", "description"]
+
+
+@admin.register(OpeningHours, site=venue_admin_site)
+class OpeningHoursAdmin(VenueModelAdmin):
+    list_display = ["weekday", "opens", "closes"]
+
+
+@admin.register(Closure, site=venue_admin_site)
+class ClosureAdmin(VenueModelAdmin):
+    list_display = ["starts_on", "ends_on", "resource", "reason"]
+
+
+@admin.register(Booking, site=venue_admin_site)
+class BookingAdmin(VenueModelAdmin):
+    """Bookings are made and cancelled through the booking service (rules, prices, constraint): read-only here."""
+
+    list_display = ["resource", "during", "member", "status", "rate_category", "price_incl_vat"]
+    list_filter = ["status", "resource", "rate_category"]
+    readonly_fields = [f.name for f in Booking._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

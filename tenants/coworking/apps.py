@@ -7,3 +7,10 @@ class CoworkingConfig(AppConfig):
     label = "coworking"
     verbose_name = _("Coworking")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from federation import gdpr
+
+        from .gdpr import export_bookings, pseudonymise_bookings
+
+        gdpr.register("coworking", scope="venue", export=export_bookings, anonymise=pseudonymise_bookings)

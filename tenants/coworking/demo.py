@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django_tenants.utils import tenant_context
 
 from tenants.models import Venue
 
-from .models import Resource
+from .models import OpeningHours, Resource
 
 K = Resource.Kind
 
@@ -27,11 +30,37 @@ DEMO_RESOURCES = {
 }
 
 
+# Hourly rates excluding VAT (resident, network, public) per kind: moderate, as the hub's mission asks.
+DEMO_RATES = {
+    K.DESK: ("2.00", "3.00", "5.00"),
+    K.OFFICE: ("6.00", "8.00", "12.00"),
+    K.MEETING_ROOM: ("8.00", "12.00", "20.00"),
+    K.STUDIO: ("15.00", "20.00", "35.00"),
+    K.EQUIPMENT: ("3.00", "4.00", "6.00"),
+}
+
+
 def load_resources(venue: Venue) -> int:
-    """Create the venue's demo resources that are missing; returns how many the venue has."""
+    """Create the venue's demo resources and opening hours that are missing; returns the resource count."""
     with tenant_context(venue):
         for name, kind, capacity, description in DEMO_RESOURCES.get(venue.schema_name, []):
+            resident, network, public = (Decimal(rate) for rate in DEMO_RATES[kind])
+            pooled = kind == K.DESK and capacity > 1
             Resource.objects.get_or_create(
-                name=name, defaults={"kind": kind, "capacity": capacity, "description": description}
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "capacity": capacity,
+                    "description": description,
+                    "mode": Resource.Mode.POOLED if pooled else Resource.Mode.EXCLUSIVE,
+                    "hourly_rate_resident": resident,
+                    "hourly_rate_network": network,
+                    "hourly_rate_public": public,
+                    "buffer_minutes": 15 if kind == K.MEETING_ROOM else 0,
+                },
+            )
+        if not OpeningHours.objects.exists():
+            OpeningHours.objects.bulk_create(
+                OpeningHours(weekday=day, opens=dt.time(8, 30), closes=dt.time(19, 0)) for day in range(5)
             )
         return Resource.objects.count()

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Resource
+from federation.models import User
+
+from .models import Booking, Resource
 
 
 def bookable_resources() -> QuerySet[Resource]:
     return Resource.objects.filter(is_active=True).order_by("name", "id")
+
+
+def bookings_at_venue() -> QuerySet[Booking]:
+    return Booking.objects.select_related("member").order_by("during", "id")
+
+
+def bookings_of(member: User) -> QuerySet[Booking]:
+    return bookings_at_venue().filter(member=member)

@@ -1,0 +1,211 @@
+"""Writes of a venue's coworking: booking and cancelling. Run with the venue's schema active.
+
+Overlaps of an exclusive resource are refused by the database itself (an exclusion constraint on the
+booked range plus buffer), never by a check-then-insert; a pooled resource's seats are counted under a
+row lock on the resource.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from federation.models import Organisation, User
+from federation.permissions import Action, can
+from federation.selectors import active_organisations, network_terms
+from hub.errors import Conflict, HubError, InvalidInput, NotFound
+from tenants.models import Venue
+
+from . import rules
+from .models import Booking, Resource
+
+
+class NotAllowed(HubError):
+    code = "not_allowed"
+
+
+class QuotaExceeded(HubError):
+    code = "quota_exceeded"
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    booking: Booking
+    replayed: bool  # True when an Idempotency-Key repeated an earlier request: nothing new was written
+
+
+def _fingerprint(**request: object) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _terms_for(member: User, venue: Venue, resource: Resource) -> tuple[Organisation | None, str, int | None]:
+    """(organisation booked for, rate category, monthly network hours or None) — or NotAllowed."""
+    organisations = list(active_organisations(member).select_related("home_venue"))
+    for organisation in organisations:
+        if organisation.home_venue_id == venue.pk:
+            return organisation, "resident", None
+    if not resource.network_bookable:
+        raise NotAllowed(_("This resource is for the venue's own members."))
+    for organisation in organisations:
+        terms = network_terms(organisation, venue)
+        if terms.allowed:
+            return organisation, terms.rate_category, terms.monthly_hours
+    raise NotAllowed(_("Your organisation's network terms do not allow booking at this venue."))
+
+
+def _network_hours_used(organisation: Organisation, month_start: dt.datetime, month_end: dt.datetime) -> Decimal:
+    booked = Booking.objects.filter(
+        organisation=organisation,
+        rate_category="network",
+        status__in=Booking.ACTIVE,
+        during__overlap=DateTimeTZRange(month_start, month_end),
+    ).values_list("during", flat=True)
+    return sum((Decimal((r.upper - r.lower).total_seconds()) / 3600 for r in booked), Decimal(0))
+
+
+def _month_bounds(moment: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    local = moment.astimezone(tz)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following.replace(tzinfo=tz)
+
+
+def book_resource(
+    *,
+    venue: Venue,
+    resource_id: int,
+    member: User,
+    start: dt.datetime,
+    end: dt.datetime,
+    seats: int = 1,
+    idempotency_key: str = "",
+    now: dt.datetime | None = None,
+) -> BookingResult:
+    """Book a resource of the active venue for [start, end) at the price of the member's rate category.
+
+    Raises NotFound (no such active resource here), NotAllowed (network terms), InvalidInput (rules:
+    hours, closures, slots, window, seats; or an Idempotency-Key reused for another request),
+    QuotaExceeded (monthly network hours) and Conflict (taken; `fields["conflict"]` holds the interval).
+    """
+    now = now or timezone.now()
+    if not can(member, Action.VENUE_BOOK, venue):
+        raise NotAllowed(_("You may not book at this venue."))
+    fingerprint = _fingerprint(resource=resource_id, start=start.isoformat(), end=end.isoformat(), seats=seats)
+    if idempotency_key:
+        earlier = _replay(member, idempotency_key, fingerprint)
+        if earlier is not None:
+            return earlier
+    resource = Resource.objects.filter(pk=resource_id, is_active=True).first()
+    if resource is None:
+        raise NotFound(_("No such resource."))
+    organisation, category, monthly_hours = _terms_for(member, venue, resource)
+    errors = rules.request_errors(resource, start=start, end=end, seats=seats, now=now, tz=venue.tzinfo)
+    if errors:
+        raise InvalidInput(_("The booking cannot be made."), fields=errors)
+    excl, incl = rules.quote(resource, rate_category=category, start=start, end=end, seats=seats)
+    booking = Booking(
+        resource=resource,
+        member=member,
+        organisation=organisation,
+        during=DateTimeTZRange(start, end),
+        blocks=DateTimeTZRange(start, end + dt.timedelta(minutes=resource.buffer_minutes)),
+        exclusive=resource.exclusive,
+        seats=seats,
+        rate_category=category,
+        price_excl_vat=excl,
+        vat_rate=resource.vat_rate,
+        price_incl_vat=incl,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
+    )
+    try:
+        with transaction.atomic():
+            _check_quota(organisation, monthly_hours, start, end, venue)
+            if not resource.exclusive:
+                _check_seats(resource, booking)
+            booking.save()
+    except IntegrityError as exc:
+        if idempotency_key:  # the same key, sent twice at once: the first one won
+            earlier = _replay(member, idempotency_key, fingerprint)
+            if earlier is not None:
+                return earlier
+        raise _conflict(resource, booking) from exc
+    return BookingResult(booking=booking, replayed=False)
+
+
+def _replay(member: User, key: str, fingerprint: str) -> BookingResult | None:
+    earlier = Booking.objects.filter(member=member, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if earlier.request_fingerprint != fingerprint:
+        raise InvalidInput(
+            _("This Idempotency-Key was used for another request."),
+            fields={"idempotency_key": [_("Already used with a different body.")]},
+        )
+    return BookingResult(booking=earlier, replayed=True)
+
+
+def _check_quota(
+    organisation: Organisation | None, monthly_hours: int | None, start: dt.datetime, end: dt.datetime, venue: Venue
+) -> None:
+    if organisation is None or monthly_hours is None:
+        return
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # serialise this org's quota
+    month_start, month_end = _month_bounds(start, venue.tzinfo)
+    wanted = Decimal((end - start).total_seconds()) / 3600
+    if _network_hours_used(organisation, month_start, month_end) + wanted > monthly_hours:
+        raise QuotaExceeded(
+            _("This booking would exceed your organisation's %(n)d network hours this month.") % {"n": monthly_hours}
+        )
+
+
+def _check_seats(resource: Resource, booking: Booking) -> None:
+    Resource.objects.select_for_update().filter(pk=resource.pk).first()  # one pooled booking at a time
+    taken = (
+        Booking.objects.filter(resource=resource, status__in=Booking.ACTIVE, blocks__overlap=booking.blocks).aggregate(
+            n=Sum("seats")
+        )["n"]
+        or 0
+    )
+    if taken + booking.seats > resource.capacity:
+        raise Conflict(
+            _("Not enough free seats at this time."),
+            fields={"seats": [_("%(n)d seats left.") % {"n": max(resource.capacity - taken, 0)}]},
+        )
+
+
+def _conflict(resource: Resource, booking: Booking) -> Conflict:
+    other = (
+        Booking.objects.filter(resource=resource, status__in=Booking.ACTIVE, blocks__overlap=booking.blocks)
+        .order_by("during")
+        .first()
+    )
+    fields: dict[str, list[str]] = {}
+    if other is not None:
+        fields["conflict"] = [other.during.lower.isoformat(), other.during.upper.isoformat()]
+    return Conflict(_("This resource is already booked at that time."), fields=fields)
+
+
+@transaction.atomic
+def cancel_booking(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """Cancel a confirmed booking; a late cancellation costs the resource's fee. Cancelling twice is a
+    conflict."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise Conflict(_("Only a confirmed booking can be cancelled."), fields={"status": [booking.status]})
+    booking.cancellation_fee = rules.cancellation_fee(
+        booking.resource, price_incl_vat=booking.price_incl_vat, start=booking.during.lower, now=now
+    )
+    booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
+    booking.save(update_fields=["status", "cancelled_at", "cancellation_fee"])
+    return booking
