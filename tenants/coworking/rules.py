@@ -52,6 +52,7 @@ def request_errors(
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)  # elapsed time, whatever the DST offsets
     if end <= start:
         add("end", _("The end must be after the start."))
         return errors
@@ -104,7 +105,7 @@ def quote(
     resource: Resource, *, rate_category: str, start: dt.datetime, end: dt.datetime, seats: int
 ) -> tuple[Decimal, Decimal]:
     """(price excluding VAT, price including VAT) in EUR, rounded half-up to the cent."""
-    hours = Decimal((end - start).total_seconds()) / Decimal(3600)
+    hours = Decimal((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()) / Decimal(3600)
     excl = (hourly_rate(resource, rate_category) * hours * seats).quantize(CENT, rounding=ROUND_HALF_UP)
     incl = (excl * (1 + resource.vat_rate / 100)).quantize(CENT, rounding=ROUND_HALF_UP)
     return excl, incl

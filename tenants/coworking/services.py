@@ -97,6 +97,9 @@ def book_resource(
     QuotaExceeded (monthly network hours) and Conflict (taken; `fields["conflict"]` holds the interval).
     """
     now = now or timezone.now()
+    # In UTC from here on: Python subtracts two datetimes sharing one ZoneInfo as wall-clock times, which
+    # is wrong across a DST change (01:00 to 04:00 on the last Sunday of March lasts two hours, not three).
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     if not can(member, Action.VENUE_BOOK, venue):
         raise NotAllowed(_("You may not book at this venue."))
     fingerprint = _fingerprint(resource=resource_id, start=start.isoformat(), end=end.isoformat(), seats=seats)
