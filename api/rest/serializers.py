@@ -239,3 +239,17 @@ class StaffSerializer(serializers.ModelSerializer[VenueRole]):
 class StaffGrantSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=VenueRole.Role.choices)
+
+
+class AvailabilityQuerySerializer(serializers.Serializer[Any]):
+    """`?date=YYYY-MM-DD&days=N`: the venue's local days, at most a month."""
+
+    date = serializers.DateField()
+    days = serializers.IntegerField(min_value=1, max_value=31, default=1)
+    kind = serializers.ChoiceField(choices=Resource.Kind.choices, required=False)
+
+
+class FreeSlotSerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    seats_left = serializers.IntegerField()

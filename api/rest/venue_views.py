@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -17,14 +18,18 @@ from federation.models import User
 from federation.permissions import Action, allows, can
 from hub.errors import InvalidInput
 from hub.http import current_venue
+from tenants.coworking.availability import availability
+from tenants.coworking.models import Resource
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
-from tenants.coworking.services import book_resource, cancel_booking
+from tenants.coworking.services import book_resource, cancel_booking, check_in
 from tenants.models import Venue
 
 from .pagination import CappedLimitOffsetPagination
 from .serializers import (
+    AvailabilityQuerySerializer,
     BookingCreateSerializer,
     BookingSerializer,
+    FreeSlotSerializer,
     ResourceSerializer,
     StaffGrantSerializer,
     StaffSerializer,
@@ -161,3 +166,62 @@ class BookingCancel(APIView):
         visible = bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
         booking = get_object_or_404(visible, pk=pk)
         return Response(BookingSerializer(cancel_booking(booking=booking)).data)
+
+
+def _availability(request: Request, resources: list[Resource]) -> Response:
+    query = AvailabilityQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    venue = _venue(request)
+    found = availability(
+        resources, query.validated_data["date"], query.validated_data["days"], venue.tzinfo, timezone.now()
+    )
+    return Response(
+        {
+            "timezone": venue.timezone,
+            "resources": [
+                {
+                    "resource": resource.pk,
+                    "name": resource.name,
+                    "days": [
+                        {"date": day.isoformat(), "slots": FreeSlotSerializer(slots, many=True).data}
+                        for day, slots in found[resource.pk].items()
+                    ],
+                }
+                for resource in resources
+            ],
+        }
+    )
+
+
+class ResourceAvailability(APIView):
+    """Free slots of one resource for `days` days from `date` (the venue's local days and times)."""
+
+    permission_classes = [allows(Action.VENUE_BROWSE)]
+
+    @extend_schema(parameters=[AvailabilityQuerySerializer], responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return _availability(request, [get_object_or_404(bookable_resources(), pk=pk)])
+
+
+class KindAvailability(APIView):
+    """Free slots of every bookable resource (of `kind`, if given) for `days` days from `date`."""
+
+    permission_classes = [allows(Action.VENUE_BROWSE)]
+
+    @extend_schema(parameters=[AvailabilityQuerySerializer], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        kind = request.query_params.get("kind")
+        resources = bookable_resources()
+        return _availability(request, list(resources.filter(kind=kind) if kind else resources))
+
+
+class BookingCheckIn(APIView):
+    """Check a booking in: its member, or the venue's staff."""
+
+    permission_classes = [allows(Action.PROFILE)]
+
+    @extend_schema(request=None, responses=BookingSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        person = cast(User, request.user)
+        visible = bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
+        return Response(BookingSerializer(check_in(booking=get_object_or_404(visible, pk=pk))).data)

@@ -52,6 +52,11 @@ class Resource(models.Model):
     max_minutes = models.PositiveIntegerField(_("longest booking (minutes)"), default=600)
     buffer_minutes = models.PositiveSmallIntegerField(_("buffer after a booking (minutes)"), default=0)
     advance_days = models.PositiveSmallIntegerField(_("bookable up to (days ahead)"), default=90)
+    no_show_minutes = models.PositiveSmallIntegerField(
+        _("released as a no-show after (minutes)"),
+        default=30,
+        help_text=_("A booking not checked in this long after its start frees the rest of its time."),
+    )
     free_cancellation_hours = models.PositiveSmallIntegerField(_("free cancellation until (hours before)"), default=24)
     late_cancellation_fee_percent = models.DecimalField(
         _("late cancellation fee (%)"), max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT

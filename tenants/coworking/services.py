@@ -212,3 +212,36 @@ def cancel_booking(*, booking: Booking, now: dt.datetime | None = None) -> Booki
     booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
     booking.save(update_fields=["status", "cancelled_at", "cancellation_fee"])
     return booking
+
+
+CHECK_IN_OPENS = dt.timedelta(minutes=15)  # members may check in this long before their start
+
+
+@transaction.atomic
+def check_in(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """Mark a confirmed booking as checked in, from 15 minutes before its start until its end."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise Conflict(_("Only a confirmed booking can be checked in."), fields={"status": [booking.status]})
+    if not booking.during.lower - CHECK_IN_OPENS <= now < booking.during.upper:
+        raise Conflict(
+            _("Check-in opens 15 minutes before the start and closes at the end."),
+            fields={"start": [booking.during.lower.isoformat()]},
+        )
+    booking.status = Booking.Status.CHECKED_IN
+    booking.save(update_fields=["status"])
+    return booking
+
+
+def release_no_shows(*, now: dt.datetime | None = None) -> int:
+    """Bookings of the active venue still unchecked `no_show_minutes` after their start become no-shows,
+    which frees the rest of their time for others (the price stays due). Returns how many were released."""
+    now = now or timezone.now()
+    released = 0
+    for resource in Resource.objects.filter(bookings__status=Booking.Status.CONFIRMED).distinct():
+        cutoff = now - dt.timedelta(minutes=resource.no_show_minutes)
+        released += Booking.objects.filter(
+            resource=resource, status=Booking.Status.CONFIRMED, during__startswith__lte=cutoff, during__endswith__gt=now
+        ).update(status=Booking.Status.NO_SHOW)
+    return released
