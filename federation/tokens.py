@@ -23,7 +23,8 @@ from . import audit
 from .models import ApiToken, AuditEvent, Partner, User
 
 TOKEN_PREFIX = "hub_"  # noqa: S105  (a marker, not a secret)
-PERSONAL_SCOPES = ("read", "write")
+PERSONAL_SCOPES = ("read", "write", "calendar")  # calendar: the secret of iCalendar feed URLs, nothing else
+DEFAULT_PERSONAL_SCOPES = ("read", "write")
 PARTNER_SCOPES = ("stats:read",)
 MAX_TOKEN_LENGTH = 200
 # `last_used_at` is written at most this often per token, not on every request.
@@ -74,7 +75,7 @@ def create_api_token(
     *,
     user: User,
     name: str = "",
-    scopes: Iterable[str] = PERSONAL_SCOPES,
+    scopes: Iterable[str] = DEFAULT_PERSONAL_SCOPES,
     expires_at: datetime | None = None,
     actor: User | None = None,
     request: HttpRequest | None = None,

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from api.rest.calendar_views import my_bookings_feed, resource_feed
 from api.rest.urls import venue_urlpatterns
 from hub.admin import venue_admin_site
 from hub.health import health
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", index, name="index"),
     path("health/", health, name="health"),
     path("admin/", venue_admin_site.urls),
+    path("calendar/me/<str:token>.ics", my_bookings_feed, name="calendar-me"),
+    path("calendar/resources/<int:pk>/<str:token>.ics", resource_feed, name="calendar-resource"),
     path("api/v1/", include((venue_urlpatterns, "api"), namespace="api")),
 ]
 

@@ -19,7 +19,15 @@ PUBLIC = {
         "api/v1/organisations/",
         "api/v1/organisations/<slug:slug>/",
     },
-    "hub.urls_venue": {"", "health/", "api/v1/schema/", "api/v1/docs/"},
+    # Calendar feeds carry their secret in the URL: a wrong one is a 404 for everybody.
+    "hub.urls_venue": {
+        "",
+        "health/",
+        "api/v1/schema/",
+        "api/v1/docs/",
+        "calendar/me/<str:token>.ics",
+        "calendar/resources/<int:pk>/<str:token>.ics",
+    },
 }
 HOSTS = {"hub.urls_federation": "localhost", "hub.urls_venue": "gresilles.localhost"}
 
@@ -39,7 +47,7 @@ def _routes(patterns: list, prefix: str = "") -> list[str]:
 
 def _concrete(route: str) -> str:
     path = re.sub(r"<int:\w+>", "1", route)
-    path = re.sub(r"<(slug:)?\w+>", "label-test", path)
+    path = re.sub(r"<(\w+:)?\w+>", "label-test", path)
     return "/" + path.lstrip("^").rstrip("$")
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from federation.models import ApiToken, LegalForm, Membership, Organisation, Sector, User, VenueRole
-from federation.tokens import PERSONAL_SCOPES
+from federation.tokens import DEFAULT_PERSONAL_SCOPES, PERSONAL_SCOPES
 from tenants.coworking.models import Booking, Resource
 from tenants.models import Venue
 
@@ -128,7 +128,7 @@ class TokenCreateSerializer(serializers.Serializer[Any]):
         child=serializers.ChoiceField(choices=PERSONAL_SCOPES),
         allow_empty=False,
         max_length=len(PERSONAL_SCOPES),
-        default=list(PERSONAL_SCOPES),
+        default=list(DEFAULT_PERSONAL_SCOPES),
     )
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

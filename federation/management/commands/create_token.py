@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from federation.models import Partner, User
-from federation.tokens import PERSONAL_SCOPES, create_api_token, create_partner_token
+from federation.tokens import DEFAULT_PERSONAL_SCOPES, create_api_token, create_partner_token
 from hub.errors import HubError
 
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--partner", help="issue a partner token for the partner with this name instead")
         parser.add_argument("--name", default="", help="what the token is for")
         parser.add_argument("--read-only", action="store_true", help="personal token with the `read` scope only")
+        parser.add_argument("--calendar", action="store_true", help="a token for iCalendar feed URLs only")
         parser.add_argument("--expires-days", type=int, default=None, help="days until it expires (default: never)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,7 +40,13 @@ class Command(BaseCommand):
                 user = User.objects.filter(email__iexact=options["email"].strip()).first()
                 if user is None:
                     raise CommandError(f"No person with e-mail {options['email']}.")
-                scopes = ["read"] if options["read_only"] else list(PERSONAL_SCOPES)
+                scopes = (
+                    ["calendar"]
+                    if options["calendar"]
+                    else ["read"]
+                    if options["read_only"]
+                    else list(DEFAULT_PERSONAL_SCOPES)
+                )
                 issued = create_api_token(user=user, name=options["name"], scopes=scopes, expires_at=expires_at)
         except HubError as exc:
             raise CommandError(exc.message) from exc

@@ -1,0 +1,60 @@
+"""iCalendar feeds on a venue host. Calendar clients cannot send headers, so the secret is in the URL:
+a personal token holding the `calendar` scope (and only that scope is needed, so a feed URL that leaks
+opens no API). Unknown, revoked or scope-less tokens get 404, like any address that does not exist."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from federation.models import ApiToken, User
+from federation.permissions import Action, can
+from federation.tokens import TokenRejected, authenticate_token
+from hub.http import current_venue
+from tenants.coworking.calendars import bookings_feed
+from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
+from tenants.models import Venue
+
+
+def _holder(token: str) -> User:
+    try:
+        api_token = authenticate_token(token)
+    except TokenRejected as exc:
+        raise Http404 from exc
+    if api_token.kind != ApiToken.Kind.PERSONAL or "calendar" not in api_token.scopes or api_token.user is None:
+        raise Http404
+    return api_token.user
+
+
+def _ics(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="%s.ics"' % name
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def my_bookings_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The token holder's bookings at this venue."""
+    person, venue = _holder(token), current_venue(request)
+    assert isinstance(venue, Venue)
+    bookings = bookings_of(person).select_related("resource")
+    return _ics(bookings_feed(venue, "%s — mes réservations" % venue.name, bookings, private=True), "bookings")
+
+
+@require_GET
+def resource_feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """When a resource is taken (busy times, nobody's name), for anyone who may browse the venue."""
+    person, venue = _holder(token), current_venue(request)
+    assert isinstance(venue, Venue)
+    if not can(person, Action.VENUE_BROWSE, venue):
+        raise Http404
+    resource = get_object_or_404(bookable_resources(), pk=pk)
+    bookings = bookings_at_venue().filter(resource=resource, status__in=("confirmed", "checked_in"))
+    return _ics(
+        bookings_feed(
+            venue, "%s — %s" % (venue.name, resource.name), bookings.select_related("resource"), private=False
+        ),
+        "resource-%d" % resource.pk,
+    )
