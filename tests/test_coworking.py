@@ -250,3 +250,26 @@ def test_every_venue_schema_carries_the_exclusion_constraint(cast: Cast) -> None
             "WHERE c.conname = 'coworking_booking_no_overlap' AND c.contype = 'x' ORDER BY 1"
         )
         assert [row[0] for row in cursor.fetchall()] == ["battants", "gresilles"]
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        ("1", "10"),
+        ("3", "30"),
+        ("3.5", "35"),  # by the hour while it is cheaper than a half-day (35)
+        ("4", "35"),
+        ("5", "45"),
+        ("6", "55"),
+        ("7", "60"),  # half-day, half-day + hour, then the day (60) wins over 2 half-days
+        ("8", "60"),
+        ("9", "70"),
+        ("10", "80"),  # a day plus the cheapest way to cover the rest
+    ],
+)
+def test_the_cheapest_of_hourly_half_day_and_day_rates_is_charged(hours: str, expected: str) -> None:
+    assert rules.cheapest(Decimal(hours), Decimal("10"), Decimal("35"), Decimal("60")) == Decimal(expected)
+
+
+def test_without_package_rates_the_hour_is_the_unit() -> None:
+    assert rules.cheapest(Decimal("9"), Decimal("10"), None, None) == Decimal("90")

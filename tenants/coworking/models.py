@@ -82,6 +82,35 @@ class Resource(models.Model):
         default=Decimal("0"),
         validators=NOT_NEGATIVE,
     )
+    # Optional package rates: a half-day is 4 hours, a day 8; the cheapest combination is charged.
+    half_day_rate_resident = models.DecimalField(
+        _("half-day rate, resident members"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
+    half_day_rate_network = models.DecimalField(
+        _("half-day rate, network members"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
+    half_day_rate_public = models.DecimalField(
+        _("half-day rate, public"), max_digits=8, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    day_rate_resident = models.DecimalField(
+        _("day rate, resident members"), max_digits=8, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    day_rate_network = models.DecimalField(
+        _("day rate, network members"), max_digits=8, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    day_rate_public = models.DecimalField(
+        _("day rate, public"), max_digits=8, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     vat_rate = models.DecimalField(
         _("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("20"), validators=PERCENT
     )

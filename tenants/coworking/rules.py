@@ -7,7 +7,7 @@ checked against the opening hours of that local day whatever the UTC offset is.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -92,13 +92,37 @@ def _within_opening_hours(local_start: dt.datetime, local_end: dt.datetime) -> b
     ).exists()
 
 
-def hourly_rate(resource: Resource, rate_category: str) -> Decimal:
-    rates = {
-        "resident": resource.hourly_rate_resident,
-        "network": resource.hourly_rate_network,
-        "public": resource.hourly_rate_public,
-    }
-    return rates[rate_category]
+HALF_DAY, DAY = Decimal(4), Decimal(8)  # hours
+
+
+def rates(resource: Resource, rate_category: str) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """(hourly, half-day or None, day or None) for a rate category: resident, network or public."""
+    return (
+        getattr(resource, "hourly_rate_%s" % rate_category),
+        getattr(resource, "half_day_rate_%s" % rate_category),
+        getattr(resource, "day_rate_%s" % rate_category),
+    )
+
+
+def _ceil(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_CEILING)
+
+
+def cheapest(hours: Decimal, hourly: Decimal, half_day: Decimal | None, day: Decimal | None) -> Decimal:
+    """The lowest price for `hours` among every mix of whole days, half-days and remaining hours."""
+
+    def with_half_days(h: Decimal) -> Decimal:
+        best = hourly * h
+        if half_day is not None:
+            for k in range(1, int(_ceil(h / HALF_DAY)) + 1):
+                best = min(best, half_day * k + hourly * max(Decimal(0), h - HALF_DAY * k))
+        return best
+
+    best = with_half_days(hours)
+    if day is not None:
+        for d in range(1, int(_ceil(hours / DAY)) + 1):
+            best = min(best, day * d + with_half_days(max(Decimal(0), hours - DAY * d)))
+    return best
 
 
 def quote(
@@ -106,7 +130,7 @@ def quote(
 ) -> tuple[Decimal, Decimal]:
     """(price excluding VAT, price including VAT) in EUR, rounded half-up to the cent."""
     hours = Decimal((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()) / Decimal(3600)
-    excl = (hourly_rate(resource, rate_category) * hours * seats).quantize(CENT, rounding=ROUND_HALF_UP)
+    excl = (cheapest(hours, *rates(resource, rate_category)) * seats).quantize(CENT, rounding=ROUND_HALF_UP)
     incl = (excl * (1 + resource.vat_rate / 100)).quantize(CENT, rounding=ROUND_HALF_UP)
     return excl, incl
 
