@@ -261,7 +261,7 @@ def test_every_venue_schema_carries_the_exclusion_constraint(cast: Cast) -> None
         ("4", "35"),
         ("5", "45"),
         ("6", "55"),
-        ("7", "60"),  # half-day, half-day + hour, then the day (60) wins over 2 half-days
+        ("7", "60"),  # from here the day (60) is cheaper than half-days and hours
         ("8", "60"),
         ("9", "70"),
         ("10", "80"),  # a day plus the cheapest way to cover the rest

@@ -253,3 +253,23 @@ class FreeSlotSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     seats_left = serializers.IntegerField()
+
+
+class SeriesCreateSerializer(BookingCreateSerializer):
+    """The first occurrence's times, then how it repeats."""
+
+    frequency = serializers.ChoiceField(choices=["weekly", "monthly"])
+    count = serializers.IntegerField(min_value=1, max_value=52)
+    skip = serializers.ListField(
+        child=serializers.DateField(), max_length=52, default=list, help_text="Local dates to leave out."
+    )
+    all_or_nothing = serializers.BooleanField(default=True)
+
+
+class OccurrenceSerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    booking = BookingSerializer(allow_null=True)
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))

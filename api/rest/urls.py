@@ -22,6 +22,7 @@ venue_urlpatterns = [
     path("resources/", venue.ResourceList.as_view(), name="resource-list"),
     path("resources/<int:pk>/", venue.ResourceDetail.as_view(), name="resource-detail"),
     path("bookings/", venue.BookingList.as_view(), name="booking-list"),
+    path("bookings/series/", venue.BookingSeriesCreate.as_view(), name="booking-series"),
     path("bookings/<int:pk>/cancel/", venue.BookingCancel.as_view(), name="booking-cancel"),
     path("bookings/<int:pk>/check-in/", venue.BookingCheckIn.as_view(), name="booking-check-in"),
     path("resources/<int:pk>/availability/", venue.ResourceAvailability.as_view(), name="resource-availability"),

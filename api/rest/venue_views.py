@@ -21,6 +21,7 @@ from hub.http import current_venue
 from tenants.coworking.availability import availability
 from tenants.coworking.models import Resource
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
+from tenants.coworking.series import SeriesRefused, book_series
 from tenants.coworking.services import book_resource, cancel_booking, check_in
 from tenants.models import Venue
 
@@ -30,7 +31,9 @@ from .serializers import (
     BookingCreateSerializer,
     BookingSerializer,
     FreeSlotSerializer,
+    OccurrenceSerializer,
     ResourceSerializer,
+    SeriesCreateSerializer,
     StaffGrantSerializer,
     StaffSerializer,
     VenueMemberSerializer,
@@ -225,3 +228,39 @@ class BookingCheckIn(APIView):
         person = cast(User, request.user)
         visible = bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
         return Response(BookingSerializer(check_in(booking=get_object_or_404(visible, pk=pk))).data)
+
+
+class BookingSeriesCreate(APIView):
+    """Book a recurring series (weekly or monthly, at the same local time). All or nothing by default:
+    409 with the per-occurrence report and nothing booked; otherwise 201 with what was booked and what not."""
+
+    permission_classes = [allows(Action.VENUE_BOOK)]
+
+    @extend_schema(request=SeriesCreateSerializer, responses={201: dict, 409: dict})
+    def post(self, request: Request) -> Response:
+        data = validated(SeriesCreateSerializer, request)
+        try:
+            result = book_series(
+                venue=_venue(request),
+                resource_id=data["resource"],
+                member=cast(User, request.user),
+                start=data["start"],
+                end=data["end"],
+                frequency=data["frequency"],
+                count=data["count"],
+                skip=set(data["skip"]),
+                all_or_nothing=data["all_or_nothing"],
+            )
+        except SeriesRefused as exc:
+            return Response(
+                {
+                    "detail": exc.message,
+                    "code": exc.code,
+                    "occurrences": OccurrenceSerializer(exc.occurrences, many=True).data,
+                },
+                status=409,
+            )
+        return Response(
+            {"series": str(result.series), "occurrences": OccurrenceSerializer(result.occurrences, many=True).data},
+            status=201,
+        )

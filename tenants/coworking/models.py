@@ -226,6 +226,13 @@ class Booking(models.Model):
     cancellation_fee = models.DecimalField(
         _("cancellation fee (EUR)"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
+    series = models.UUIDField(
+        _("series"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Shared by the occurrences of a recurring booking."),
+    )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
