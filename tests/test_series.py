@@ -27,7 +27,12 @@ def room(cast: Cast) -> Any:
 
 
 def _series(cast: Cast, room: Resource, **kwargs: Any) -> Any:
-    defaults = {"start": at("2027-03-17", "10:00"), "end": at("2027-03-17", "11:00"), "frequency": "weekly", "count": 4}
+    defaults: dict[str, Any] = {
+        "start": at("2027-03-17", "10:00"),
+        "end": at("2027-03-17", "11:00"),
+        "frequency": "weekly",
+        "count": 4,
+    }
     return book_series(
         venue=cast.venue_a, resource_id=room.pk, member=cast.people["member"], now=NOW, **(defaults | kwargs)
     )

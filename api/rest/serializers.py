@@ -272,4 +272,5 @@ class OccurrenceSerializer(serializers.Serializer[Any]):
     booking = BookingSerializer(allow_null=True)
     code = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # DRF lifts declared fields off the class, so this does not shadow `Serializer.errors` at run time.
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
