@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from tenants.coworking.demo import load_resources
+from tenants.coworking.demo import load_bookings, load_resources
 from tenants.models import Venue
 from tenants.services import create_venue
 
@@ -268,6 +268,17 @@ def load_demo() -> dict[str, int]:
 
     for venue in venues.values():
         load_resources(venue)
+    members = [
+        User.objects.get(email=email)
+        for email in (
+            "lea@sillon.example",
+            "hugo@pixelcomtois.example",
+            "julie@atelierforme.example",
+            "nora@bobinefilms.example",
+        )
+    ]
+    for venue in venues.values():
+        load_bookings(venue, members)
 
     return {
         "venues": Venue.objects.count(),

@@ -12,7 +12,7 @@ from federation.models import AuditEvent, Membership, Organisation, Partner, Sec
 from federation.permissions import Action, can
 from federation.selectors import network_terms
 from federation.validators import validate_siret
-from tenants.coworking.models import Resource
+from tenants.coworking.models import Booking, Resource
 from tenants.models import Domain, Venue
 
 
@@ -23,6 +23,7 @@ def _snapshot() -> dict[str, object]:
     for slug in ("gresilles", "battants"):
         with schema_context(slug):
             counts[slug] = sorted(Resource.objects.values_list("name", flat=True))
+            counts[slug + " bookings"] = Booking.objects.count()
     return counts
 
 
@@ -34,6 +35,7 @@ def test_load_demo_is_idempotent(db: None) -> None:
     assert _snapshot() == first
     assert first["Venue"] == 2 and first["Organisation"] == len(DEMO_ORGANISATIONS)
     assert first["gresilles"] and first["battants"] and first["gresilles"] != first["battants"]
+    assert first["gresilles bookings"] and first["battants bookings"]
 
 
 def test_demo_covers_the_hubs_sectors_staff_and_accounts(db: None) -> None:

@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 
 from tenants.models import Venue
 
-from .models import OpeningHours, Resource
+from .models import Booking, OpeningHours, Resource
 
 K = Resource.Kind
 
@@ -64,3 +64,38 @@ def load_resources(venue: Venue) -> int:
                 OpeningHours(weekday=day, opens=dt.time(8, 30), closes=dt.time(19, 0)) for day in range(5)
             )
         return Resource.objects.count()
+
+
+def load_bookings(venue: Venue, members: list, weeks: int = 3) -> int:
+    """A few weeks of bookings by demo members (once: a venue that has bookings gets no more)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hub.errors import HubError
+
+    from .services import book_resource
+
+    with tenant_context(venue):
+        if Booking.objects.exists():
+            return Booking.objects.count()
+        rooms = list(Resource.objects.exclude(mode=Resource.Mode.POOLED).order_by("name"))
+        today = timezone.now().astimezone(venue.tzinfo).date()
+        for offset in range(1, weeks * 7 + 1):
+            day = today + dt.timedelta(days=offset)
+            for index, (hour, hours) in enumerate([(9, 2), (14, 3)]):
+                if not rooms or not members:
+                    break
+                room = rooms[(offset + index) % len(rooms)]
+                start = dt.datetime.combine(day, dt.time(hour), tzinfo=venue.tzinfo)
+                try:
+                    book_resource(
+                        venue=venue,
+                        resource_id=room.pk,
+                        member=members[(offset + index) % len(members)],
+                        start=start,
+                        end=start + dt.timedelta(hours=hours),
+                    )
+                except HubError:
+                    continue  # weekends, holidays, network quotas: the demo skips what the rules refuse
+        return Booking.objects.count()
