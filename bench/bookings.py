@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.test")
 
-from hub.embedded import ensure_throwaway_services  # noqa: E402
+from hub.embedded import ensure_throwaway_services
 
 ensure_throwaway_services()
 
@@ -38,6 +38,7 @@ from django_tenants.utils import schema_context  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from federation import services as federation  # noqa: E402
+from federation.models import User  # noqa: E402
 from federation.tokens import create_api_token  # noqa: E402
 from tenants.coworking.availability import availability  # noqa: E402
 from tenants.coworking.models import Booking, OpeningHours, Resource  # noqa: E402
@@ -54,19 +55,25 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def setup() -> tuple[object, str, Resource, Resource]:
+def setup() -> tuple[User, str, Resource, Resource]:
     call_command("migrate_schemas", verbosity=0)
     venue = create_venue(slug="bench", name="Bench", city="Dijon", domain=HOST).venue
     member = federation.register_person(email="bench@members.example", full_name="Bench")
-    organisation = federation.apply_for_membership(applicant=member, home_venue=venue, name="Bench Org",
-                                                   sector="music")
+    organisation = federation.apply_for_membership(applicant=member, home_venue=venue, name="Bench Org", sector="music")
     federation.change_organisation_status(organisation=organisation, status="active", actor=None)
     token = create_api_token(user=member).secret
     with schema_context("bench"):
-        OpeningHours.objects.bulk_create(OpeningHours(weekday=d, opens=dt.time(0), closes=dt.time(23, 45))
-                                         for d in range(7))
-        room = Resource.objects.create(name="Room", kind="meeting_room", advance_days=400, max_minutes=60,
-                                       min_minutes=15, hourly_rate_resident=Decimal("10"))
+        OpeningHours.objects.bulk_create(
+            OpeningHours(weekday=d, opens=dt.time(0), closes=dt.time(23, 45)) for d in range(7)
+        )
+        room = Resource.objects.create(
+            name="Room",
+            kind="meeting_room",
+            advance_days=400,
+            max_minutes=60,
+            min_minutes=15,
+            hourly_rate_resident=Decimal("10"),
+        )
         year_room = Resource.objects.create(name="Year room", kind="meeting_room", advance_days=400)
     return member, token, room, year_room
 
@@ -88,9 +95,11 @@ def api_rate(token: str, room: Resource, n: int) -> float:
     starts = quarter_hours(n)
     started = time.perf_counter()
     for start in starts:
-        response = client.post("/api/v1/bookings/", {"resource": room.pk, "start": start.isoformat(),
-                                                     "end": (start + dt.timedelta(minutes=15)).isoformat()},
-                               format="json")
+        response = client.post(
+            "/api/v1/bookings/",
+            {"resource": room.pk, "start": start.isoformat(), "end": (start + dt.timedelta(minutes=15)).isoformat()},
+            format="json",
+        )
         assert response.status_code == 201, response.content
     return n / (time.perf_counter() - started)
 
@@ -108,7 +117,8 @@ def sql_rate(dsn: str, room: Resource, member_id: int, n: int) -> float:
                     " status, rate_category, price_excl_vat, vat_rate, price_incl_vat, cancellation_fee,"
                     " idempotency_key, request_fingerprint, created_at) VALUES (%s, %s, tstzrange(%s, %s),"
                     " tstzrange(%s, %s), true, 1, 'confirmed', 'resident', 2.5, 20, 3, 0, '', '', now())",
-                    [room.pk, member_id, start, end, start, end])
+                    [room.pk, member_id, start, end, start, end],
+                )
         return n / (time.perf_counter() - started)
 
 
@@ -117,8 +127,9 @@ def storm(token: str, room: Resource, n: int) -> tuple[float, Counter[int]]:
     body = {"resource": room.pk, "start": start.isoformat(), "end": (start + dt.timedelta(minutes=30)).isoformat()}
     with live_hub() as port:
         started = time.perf_counter()
-        statuses = at_once(n, lambda i: request(port, HOST, "POST", "/api/v1/bookings/", body,
-                                                {"Authorization": "Bearer " + token})[0])
+        statuses = at_once(
+            n, lambda i: request(port, HOST, "POST", "/api/v1/bookings/", body, {"Authorization": "Bearer " + token})[0]
+        )
         return time.perf_counter() - started, Counter(statuses)
 
 
@@ -135,7 +146,8 @@ def fill_year(dsn: str, room: Resource, member_id: int, per_day: int) -> int:
             " rate_category, price_excl_vat, vat_rate, price_incl_vat, cancellation_fee, idempotency_key,"
             " request_fingerprint, created_at) VALUES (%s, %s, tstzrange(%s, %s), tstzrange(%s, %s), true, 1,"
             " 'confirmed', 'resident', 1, 20, 1.2, 0, '', '', now())",
-            [(r, m, s, e, s, e) for r, m, s, e in rows])
+            [(r, m, s, e, s, e) for r, m, s, e in rows],
+        )
         cursor.execute("ANALYZE bench.coworking_booking")
     return len(rows)
 
@@ -153,12 +165,18 @@ def availability_latency(dsn: str, room: Resource, queries: int, days: int) -> t
             ours.append((time.perf_counter() - started) * 1000)
             lower = dt.datetime.combine(day, dt.time(0), tzinfo=PARIS)
             started = time.perf_counter()
-            db.execute("SELECT weekday, opens, closes FROM bench.coworking_openinghours ORDER BY weekday, opens").fetchall()
-            db.execute("SELECT * FROM bench.coworking_closure WHERE starts_on <= %s AND ends_on >= %s",
-                       [day + dt.timedelta(days=days - 1), day]).fetchall()
-            db.execute("SELECT * FROM bench.coworking_booking WHERE resource_id = %s AND status IN ('confirmed',"
-                       " 'checked_in') AND blocks && tstzrange(%s, %s)",
-                       [room.pk, lower, lower + dt.timedelta(days=days)]).fetchall()
+            db.execute(
+                "SELECT weekday, opens, closes FROM bench.coworking_openinghours ORDER BY weekday, opens"
+            ).fetchall()
+            db.execute(
+                "SELECT * FROM bench.coworking_closure WHERE starts_on <= %s AND ends_on >= %s",
+                [day + dt.timedelta(days=days - 1), day],
+            ).fetchall()
+            db.execute(
+                "SELECT * FROM bench.coworking_booking WHERE resource_id = %s AND status IN ('confirmed',"
+                " 'checked_in') AND blocks && tstzrange(%s, %s)",
+                [room.pk, lower, lower + dt.timedelta(days=days)],
+            ).fetchall()
             sql.append((time.perf_counter() - started) * 1000)
     return ours, sql
 
@@ -172,8 +190,9 @@ def main() -> None:
     args = parser.parse_args()
     member, token, room, year_room = setup()
     dsn = connection.get_connection_params()
-    dsn_str = psycopg.conninfo.make_conninfo(**{k: v for k, v in dsn.items() if k in ("dbname", "user", "host",
-                                                                                        "port", "password")})
+    dsn_str = psycopg.conninfo.make_conninfo(
+        **{k: v for k, v in dsn.items() if k in ("dbname", "user", "host", "port", "password")}
+    )
     api = api_rate(token, room, args.bookings)
     raw = sql_rate(dsn_str, room, member.pk, args.bookings)
     seconds, statuses = storm(token, room, args.storm)

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from federation.models import ApiToken, LegalForm, Membership, Organisation, Sector, User, VenueRole
 from federation.tokens import DEFAULT_PERSONAL_SCOPES, PERSONAL_SCOPES
-from tenants.coworking.models import Booking, Resource
+from tenants.coworking.models import Booking, Plan, Resource, Subscription
 from tenants.models import Venue
 
 
@@ -274,3 +274,39 @@ class OccurrenceSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     # DRF lifts declared fields off the class, so this does not shadow `Serializer.errors` at run time.
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
+
+
+class PlanSerializer(serializers.ModelSerializer[Plan]):
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "price_excl_vat",
+            "vat_rate",
+            "day_credits",
+            "included_hours_per_month",
+            "covers_kinds",
+        ]
+        read_only_fields = fields
+
+
+class SubscriptionSerializer(serializers.ModelSerializer[Subscription]):
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    plan = PlanSerializer(read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = ["id", "organisation", "plan", "resource", "starts_on", "ends_on", "day_credits_left"]
+        read_only_fields = fields
+
+
+class SubscribeSerializer(serializers.Serializer[Any]):
+    organisation = serializers.SlugField()
+    plan = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    resource = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True, default=None)

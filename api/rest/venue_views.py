@@ -14,12 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from federation import selectors, services
-from federation.models import User
+from federation.models import Organisation, User
 from federation.permissions import Action, allows, can
 from hub.errors import InvalidInput
 from hub.http import current_venue
 from tenants.coworking.availability import availability
-from tenants.coworking.models import Resource
+from tenants.coworking.models import Plan, Resource, Subscription
+from tenants.coworking.plans import consumption, subscribe
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
 from tenants.coworking.series import SeriesRefused, book_series
 from tenants.coworking.services import book_resource, cancel_booking, check_in
@@ -32,10 +33,13 @@ from .serializers import (
     BookingSerializer,
     FreeSlotSerializer,
     OccurrenceSerializer,
+    PlanSerializer,
     ResourceSerializer,
     SeriesCreateSerializer,
     StaffGrantSerializer,
     StaffSerializer,
+    SubscribeSerializer,
+    SubscriptionSerializer,
     VenueMemberSerializer,
     VenueSerializer,
 )
@@ -264,3 +268,67 @@ class BookingSeriesCreate(APIView):
             {"series": str(result.series), "occurrences": OccurrenceSerializer(result.occurrences, many=True).data},
             status=201,
         )
+
+
+class PlanList(generics.ListAPIView[Any]):
+    """The plans this venue sells."""
+
+    permission_classes = [allows(Action.VENUE_BROWSE)]
+    serializer_class = PlanSerializer
+
+    def get_queryset(self) -> Any:
+        return Plan.objects.filter(is_active=True)
+
+
+class SubscriptionList(APIView):
+    """Subscriptions at this venue with this month's consumption: staff see all and subscribe
+    organisations; members see their organisations' own."""
+
+    def get_permissions(self) -> list[Any]:
+        return [allows(Action.PROFILE if self.request.method == "GET" else Action.VENUE_OPERATE)()]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        person, venue = cast(User, request.user), _venue(request)
+        subscriptions = Subscription.objects.select_related("plan").order_by("-starts_on", "id")
+        if not can(person, Action.VENUE_OPERATE, venue):
+            mine = Organisation.objects.filter(memberships__user=person).values_list("pk", flat=True)
+            subscriptions = subscriptions.filter(organisation_id__in=list(mine))
+        today = timezone.now().astimezone(venue.tzinfo).date()
+        rows = []
+        for subscription in subscriptions[:200]:
+            used = consumption(subscription, today, venue)
+            rows.append(
+                SubscriptionSerializer(subscription).data
+                | {
+                    "this_month": {
+                        "bookings": used.bookings,
+                        "hours": str(used.hours),
+                        "hours_included": used.hours_included,
+                        "days_left": used.days_left,
+                    }
+                }
+            )
+        return Response(rows)
+
+    @extend_schema(request=SubscribeSerializer, responses={201: SubscriptionSerializer})
+    def post(self, request: Request) -> Response:
+        data = validated(SubscribeSerializer, request)
+        organisation = Organisation.objects.filter(slug=data["organisation"]).first()
+        plan = Plan.objects.filter(pk=data["plan"]).first()
+        resource = Resource.objects.filter(pk=data["resource"]).first() if data["resource"] else None
+        missing = {
+            name: [_("Not found.")] for name, found in (("organisation", organisation), ("plan", plan)) if found is None
+        }
+        if data["resource"] and resource is None:
+            missing["resource"] = [_("Not found.")]
+        if missing or organisation is None or plan is None:
+            raise InvalidInput(_("The subscription cannot be made."), fields=missing)
+        subscription = subscribe(
+            organisation=organisation,
+            plan=plan,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            resource=resource,
+        )
+        return Response(SubscriptionSerializer(subscription).data, status=status.HTTP_201_CREATED)

@@ -172,6 +172,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "federation.models.Membership.Role",
         "OrganisationKindEnum": "federation.models.Organisation.Kind",
         "OrganisationStatusEnum": "federation.models.Organisation.Status",
+        "ResourceKindEnum": "tenants.coworking.models.Resource.Kind",
+        "PlanKindEnum": "tenants.coworking.models.Plan.Kind",
     },
 }
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from hub.admin import VenueModelAdmin, venue_admin_site
 
-from .models import Booking, Closure, OpeningHours, Resource
+from .models import Booking, Closure, OpeningHours, Plan, Resource, Subscription
 
 
 @admin.register(Resource, site=venue_admin_site)
@@ -38,3 +38,16 @@ class BookingAdmin(VenueModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Plan, site=venue_admin_site)
+class PlanAdmin(VenueModelAdmin):
+    list_display = ["name", "kind", "price_excl_vat", "day_credits", "included_hours_per_month", "is_active"]
+    list_filter = ["kind", "is_active"]
+
+
+@admin.register(Subscription, site=venue_admin_site)
+class SubscriptionAdmin(VenueModelAdmin):
+    list_display = ["plan", "organisation", "resource", "starts_on", "ends_on", "day_credits_left"]
+    list_filter = ["plan"]
+    raw_id_fields = ["organisation"]

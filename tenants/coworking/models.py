@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -226,6 +226,14 @@ class Booking(models.Model):
     cancellation_fee = models.DecimalField(
         _("cancellation fee (EUR)"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
+    subscription = models.ForeignKey(
+        "Subscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("covered by"),
+    )
     series = models.UUIDField(
         _("series"),
         null=True,
@@ -260,3 +268,81 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.resource, self.during)
+
+
+class Plan(models.Model):
+    """What a venue sells beyond single bookings: passes, cards, monthly desks, fixed desks, offices."""
+
+    class Kind(models.TextChoices):
+        DAY_PASS = "day_pass", _("day pass")
+        TEN_DAY_CARD = "ten_day_card", _("10-day card")
+        MONTHLY_HOT_DESK = "monthly_hot_desk", _("monthly hot desk")
+        FIXED_DESK = "fixed_desk", _("fixed desk")
+        OFFICE_RENT = "office_rent", _("office rent")
+
+    DEDICATED = (Kind.FIXED_DESK, Kind.OFFICE_RENT)  # a subscription names its own desk or office
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    price_excl_vat = models.DecimalField(
+        _("price excl. VAT (EUR)"), max_digits=10, decimal_places=2, validators=NOT_NEGATIVE
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("20"), validators=PERCENT
+    )
+    day_credits = models.PositiveSmallIntegerField(
+        _("days included"), null=True, blank=True, help_text=_("Passes and cards: days of use they give.")
+    )
+    included_hours_per_month = models.PositiveIntegerField(
+        _("hours included per month"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    covers_kinds = ArrayField(
+        models.CharField(max_length=20, choices=Resource.Kind.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("resource kinds covered"),
+    )
+    is_active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["price_excl_vat", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    """An organisation's plan at this venue, from `starts_on` to `ends_on` (inclusive; open-ended if empty)."""
+
+    organisation = models.ForeignKey(
+        "federation.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("plan"))
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("dedicated desk or office"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until (inclusive)"), null=True, blank=True)
+    day_credits_left = models.PositiveSmallIntegerField(_("days left"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="coworking_subscription_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "%s — %s" % (self.plan, self.organisation_id)

@@ -25,7 +25,7 @@ from federation.selectors import active_organisations, network_terms
 from hub.errors import Conflict, HubError, InvalidInput, NotFound
 from tenants.models import Venue
 
-from . import rules
+from . import plans, rules
 from .models import Booking, Resource
 
 
@@ -111,6 +111,9 @@ def book_resource(
     if resource is None:
         raise NotFound(_("No such resource."))
     organisation, category, monthly_hours = _terms_for(member, venue, resource)
+    rented = plans.renter_of(resource, start.astimezone(venue.tzinfo).date())
+    if rented is not None and (organisation is None or rented.organisation_id != organisation.pk):
+        raise NotAllowed(_("This desk or office is rented to a member."))
     errors = rules.request_errors(resource, start=start, end=end, seats=seats, now=now, tz=venue.tzinfo)
     if errors:
         raise InvalidInput(_("The booking cannot be made."), fields=errors)
@@ -132,7 +135,12 @@ def book_resource(
     )
     try:
         with transaction.atomic():
-            _check_quota(organisation, monthly_hours, start, end, venue)
+            covered_by = plans.covering(organisation, resource, start, end, venue)
+            if covered_by is not None:  # the subscription pays; network hours are not counted either
+                booking.subscription = covered_by
+                booking.price_excl_vat = booking.price_incl_vat = Decimal("0.00")
+            else:
+                _check_quota(organisation, monthly_hours, start, end, venue)
             if not resource.exclusive:
                 _check_seats(resource, booking)
             booking.save()
