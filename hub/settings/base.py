@@ -26,6 +26,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "federation",
+    "sync",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

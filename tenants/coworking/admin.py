@@ -4,13 +4,23 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from hub.admin import VenueModelAdmin, venue_admin_site
+from hub.http import current_venue
 
+from .events import save_resource
 from .models import Booking, Closure, OpeningHours, Plan, Resource, Subscription
 
 
 @admin.register(Resource, site=venue_admin_site)
 class ResourceAdmin(VenueModelAdmin):
+    """Saved through the service, so the shared catalogue hears of every change."""
+
     list_display = ["name", "kind", "mode", "capacity", "network_bookable", "is_active"]
+
+    def save_model(self, request: HttpRequest, obj: Resource, form: Any, change: bool) -> None:
+        venue = current_venue(request)
+        assert venue is not None
+        save_resource(venue=venue, resource=obj)
+
     list_filter = ["kind", "mode", "network_bookable", "is_active"]
     search_fields = ["name", "description"]
 

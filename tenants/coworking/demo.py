@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 
 from tenants.models import Venue
 
+from .events import save_resource
 from .models import Booking, OpeningHours, Resource
 
 K = Resource.Kind
@@ -46,18 +47,23 @@ def load_resources(venue: Venue) -> int:
         for name, kind, capacity, description in DEMO_RESOURCES.get(venue.schema_name, []):
             resident, network, public = (Decimal(rate) for rate in DEMO_RATES[kind])
             pooled = kind == K.DESK and capacity > 1
-            Resource.objects.get_or_create(
-                name=name,
-                defaults={
-                    "kind": kind,
-                    "capacity": capacity,
-                    "description": description,
-                    "mode": Resource.Mode.POOLED if pooled else Resource.Mode.EXCLUSIVE,
-                    "hourly_rate_resident": resident,
-                    "hourly_rate_network": network,
-                    "hourly_rate_public": public,
-                    "buffer_minutes": 15 if kind == K.MEETING_ROOM else 0,
-                },
+            if Resource.objects.filter(name=name).exists():
+                continue
+            save_resource(
+                venue=venue,
+                resource=Resource(
+                    name=name,
+                    **{
+                        "kind": kind,
+                        "capacity": capacity,
+                        "description": description,
+                        "mode": Resource.Mode.POOLED if pooled else Resource.Mode.EXCLUSIVE,
+                        "hourly_rate_resident": resident,
+                        "hourly_rate_network": network,
+                        "hourly_rate_public": public,
+                        "buffer_minutes": 15 if kind == K.MEETING_ROOM else 0,
+                    },
+                ),
             )
         if not OpeningHours.objects.exists():
             OpeningHours.objects.bulk_create(

@@ -26,6 +26,7 @@ from hub.errors import Conflict, HubError, InvalidInput, NotFound
 from tenants.models import Venue
 
 from . import plans, rules
+from .events import record_availability
 from .models import Booking, Resource
 
 
@@ -144,6 +145,8 @@ def book_resource(
             if not resource.exclusive:
                 _check_seats(resource, booking)
             booking.save()
+            Resource.objects.select_for_update().filter(pk=resource.pk).first()  # one version at a time
+            record_availability(venue=venue, resource=resource, now=now)
     except IntegrityError as exc:
         if idempotency_key:  # the same key, sent twice at once: the first one won
             earlier = _replay(member, idempotency_key, fingerprint)
@@ -219,7 +222,17 @@ def cancel_booking(*, booking: Booking, now: dt.datetime | None = None) -> Booki
     )
     booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
     booking.save(update_fields=["status", "cancelled_at", "cancellation_fee"])
+    _availability_changed(booking.resource, now)
     return booking
+
+
+def _availability_changed(resource: Resource, now: dt.datetime) -> None:
+    from hub.db import connection
+    from tenants.models import Venue
+
+    venue = Venue.objects.get(schema_name=connection.schema_name)
+    Resource.objects.select_for_update().filter(pk=resource.pk).first()
+    record_availability(venue=venue, resource=resource, now=now)
 
 
 CHECK_IN_OPENS = dt.timedelta(minutes=15)  # members may check in this long before their start
@@ -249,7 +262,14 @@ def release_no_shows(*, now: dt.datetime | None = None) -> int:
     released = 0
     for resource in Resource.objects.filter(bookings__status=Booking.Status.CONFIRMED).distinct():
         cutoff = now - dt.timedelta(minutes=resource.no_show_minutes)
-        released += Booking.objects.filter(
-            resource=resource, status=Booking.Status.CONFIRMED, during__startswith__lte=cutoff, during__endswith__gt=now
-        ).update(status=Booking.Status.NO_SHOW)
+        with transaction.atomic():
+            count = Booking.objects.filter(
+                resource=resource,
+                status=Booking.Status.CONFIRMED,
+                during__startswith__lte=cutoff,
+                during__endswith__gt=now,
+            ).update(status=Booking.Status.NO_SHOW)
+            if count:
+                _availability_changed(resource, now)
+        released += count
     return released

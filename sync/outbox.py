@@ -1,0 +1,36 @@
+"""Recording events in the outbox. Call inside the transaction of the change, with the aggregate's row
+locked (so versions of one aggregate are strictly increasing in commit order); nothing is published here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django_tenants.utils import schema_context
+
+from tenants.models import Venue
+
+from .models import OutboxEvent
+
+
+def record(
+    *, venue: Venue, aggregate_type: str, aggregate_id: Any, event_type: str, payload: dict[str, Any]
+) -> OutboxEvent:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox events are recorded inside the transaction of the change they describe")
+    with schema_context("public"):  # the outbox lives in public; the caller's venue schema comes back after
+        current = (
+            OutboxEvent.objects.filter(
+                venue=venue, aggregate_type=aggregate_type, aggregate_id=str(aggregate_id)
+            ).aggregate(v=Max("version"))["v"]
+            or 0
+        )
+        return OutboxEvent.objects.create(
+            venue=venue,
+            aggregate_type=aggregate_type,
+            aggregate_id=str(aggregate_id),
+            version=current + 1,
+            event_type=event_type,
+            payload=payload,
+        )
