@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from tenants.coworking.demo import load_bookings, load_resources
+from tenants.coworking.demo import load_bookings, load_plans, load_resources
 from tenants.models import Venue
 from tenants.services import create_venue
 
@@ -278,6 +278,8 @@ def load_demo() -> dict[str, int]:
         )
     ]
     for venue in venues.values():
+        homed = list(Organisation.objects.filter(home_venue=venue, status=Organisation.Status.ACTIVE).order_by("slug"))
+        load_plans(venue, homed)
         load_bookings(venue, members)
 
     return {

@@ -105,3 +105,47 @@ def load_bookings(venue: Venue, members: list, weeks: int = 3) -> int:
                 except HubError:
                     continue  # weekends, holidays, network quotas: the demo skips what the rules refuse
         return Booking.objects.count()
+
+
+# name, kind, price excl. VAT, day credits, hours included a month, kinds covered
+DEMO_PLANS = [
+    ("Pass journée", "day_pass", "15.00", 1, None, ["desk"]),
+    ("Carte 10 jours", "ten_day_card", "120.00", 10, None, ["desk"]),
+    ("Nomade mensuel", "monthly_hot_desk", "160.00", None, 20, ["desk", "meeting_room"]),
+    ("Poste fixe", "fixed_desk", "220.00", None, None, []),
+    ("Bureau fermé", "office_rent", "390.00", None, None, []),
+]
+
+
+def load_plans(venue: Venue, organisations: list) -> int:
+    """The venue's plans, and a subscription or two for its demo members (once)."""
+
+    from django.utils import timezone
+
+    from .models import Plan, Subscription
+    from .plans import subscribe
+
+    with tenant_context(venue):
+        for name, kind, price, days, hours, kinds in DEMO_PLANS:
+            Plan.objects.get_or_create(
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "price_excl_vat": Decimal(price),
+                    "day_credits": days,
+                    "included_hours_per_month": hours,
+                    "covers_kinds": kinds,
+                },
+            )
+        if not Subscription.objects.exists() and organisations:
+            first = timezone.now().astimezone(venue.tzinfo).date().replace(day=1)
+            subscribe(organisation=organisations[0], plan=Plan.objects.get(name="Nomade mensuel"), starts_on=first)
+            office = Resource.objects.filter(kind=K.OFFICE).order_by("name").first()
+            if office is not None and len(organisations) > 1:
+                subscribe(
+                    organisation=organisations[1],
+                    plan=Plan.objects.get(name="Bureau fermé"),
+                    starts_on=first,
+                    resource=office,
+                )
+        return Plan.objects.count()
