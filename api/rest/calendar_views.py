@@ -4,8 +4,11 @@ opens no API). Unknown, revoked or scope-less tokens get 404, like any address t
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from federation.models import ApiToken, User
@@ -15,6 +18,8 @@ from hub.http import current_venue
 from tenants.coworking.calendars import bookings_feed
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
 from tenants.models import Venue
+
+FEED_DAYS_BACK = 90  # a member's feed: the last three months and everything ahead
 
 
 def _holder(token: str) -> User:
@@ -39,7 +44,8 @@ def my_bookings_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The token holder's bookings at this venue."""
     person, venue = _holder(token), current_venue(request)
     assert isinstance(venue, Venue)
-    bookings = bookings_of(person).select_related("resource")
+    since = timezone.now() - dt.timedelta(days=FEED_DAYS_BACK)
+    bookings = bookings_of(person).filter(during__endswith__gte=since).select_related("resource")
     return _ics(bookings_feed(venue, "%s — mes réservations" % venue.name, bookings, private=True), "bookings")
 
 

@@ -246,6 +246,15 @@ class AvailabilityQuerySerializer(serializers.Serializer[Any]):
 
     date = serializers.DateField()
     days = serializers.IntegerField(min_value=1, max_value=31, default=1)
+
+    def validate_date(self, value: Any) -> Any:
+        import datetime as dt
+
+        today = dt.date.today()
+        if not today - dt.timedelta(days=366) <= value <= today + dt.timedelta(days=3 * 366):
+            raise serializers.ValidationError("Within a year back and three years ahead.")
+        return value
+
     kind = serializers.ChoiceField(choices=Resource.Kind.choices, required=False)
 
 

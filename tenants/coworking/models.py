@@ -226,6 +226,11 @@ class Booking(models.Model):
     cancellation_fee = models.DecimalField(
         _("cancellation fee (EUR)"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
+    network = models.BooleanField(
+        _("booked on a network pass"),
+        default=False,
+        help_text=_("Its hours count against the organisation's monthly network hours."),
+    )
     subscription = models.ForeignKey(
         "Subscription",
         on_delete=models.PROTECT,

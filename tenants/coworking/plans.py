@@ -64,10 +64,7 @@ def covering(
         if resource.kind not in plan.covers_kinds:
             continue
         if plan.day_credits is not None:
-            local_day = (
-                dt.datetime.combine(day, dt.time(0), tzinfo=venue.tzinfo),
-                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=venue.tzinfo),
-            )
+            local_day = _local_day(start, venue.tzinfo)
             if subscription.bookings.filter(status__in=Booking.ACTIVE, during__overlap=local_day).exists():
                 return subscription  # this day is already paid for
             if subscription.day_credits_left:
@@ -137,3 +134,30 @@ def subscribe(
         ends_on=ends_on,
         day_credits_left=plan.day_credits,
     )
+
+
+def _local_day(moment: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    day = moment.astimezone(tz).date()
+    return (
+        dt.datetime.combine(day, dt.time(0), tzinfo=tz),
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz),
+    )
+
+
+def return_day_credit(booking: Booking, venue: Venue) -> None:
+    """A booking cancelled in time gives its day back to the pass or card that paid for it, unless another
+    booking of the same subscription still uses that (local) day. Call before marking it cancelled."""
+    assert booking.subscription_id is not None
+    subscription = Subscription.objects.select_for_update().select_related("plan").get(pk=booking.subscription_id)
+    if subscription.plan.day_credits is None or subscription.day_credits_left is None:
+        return
+    still_used = (
+        subscription.bookings.filter(
+            status__in=Booking.ACTIVE, during__overlap=_local_day(booking.during.lower, venue.tzinfo)
+        )
+        .exclude(pk=booking.pk)
+        .exists()
+    )
+    if not still_used:
+        subscription.day_credits_left = min(subscription.day_credits_left + 1, subscription.plan.day_credits)
+        subscription.save(update_fields=["day_credits_left"])

@@ -127,7 +127,10 @@ def book_series(
             return Occurrence(planned.start, planned.end, code=exc.code, detail=exc.message, errors=exc.fields)
         return Occurrence(planned.start, planned.end, booking=booking)
 
-    plan = occurrences(start, end, frequency, count, venue.tzinfo, skip or set())
+    try:
+        plan = occurrences(start, end, frequency, count, venue.tzinfo, skip or set())
+    except (ValueError, OverflowError) as exc:  # a series running past the year 9999
+        raise InvalidInput(_("The series runs beyond the calendar."), fields={"start": [str(exc)]}) from exc
     if not all_or_nothing:
         return SeriesResult(series, [attempt(planned) for planned in plan])
     with transaction.atomic():

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,7 +65,7 @@ def _terms_for(member: User, venue: Venue, resource: Resource) -> tuple[Organisa
 def _network_hours_used(organisation: Organisation, month_start: dt.datetime, month_end: dt.datetime) -> Decimal:
     booked = Booking.objects.filter(
         organisation=organisation,
-        rate_category="network",
+        network=True,
         status__in=Booking.ACTIVE,
         during__overlap=DateTimeTZRange(month_start, month_end),
     ).values_list("during", flat=True)
@@ -133,6 +132,7 @@ def book_resource(
         price_incl_vat=incl,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
+        network=organisation is not None and organisation.home_venue_id != venue.pk,
     )
     try:
         with transaction.atomic():
@@ -184,17 +184,23 @@ def _check_quota(
 
 def _check_seats(resource: Resource, booking: Booking) -> None:
     Resource.objects.select_for_update().filter(pk=resource.pk).first()  # one pooled booking at a time
-    taken = (
-        Booking.objects.filter(resource=resource, status__in=Booking.ACTIVE, blocks__overlap=booking.blocks).aggregate(
-            n=Sum("seats")
-        )["n"]
-        or 0
-    )
+    overlapping = Booking.objects.filter(resource=resource, status__in=Booking.ACTIVE, blocks__overlap=booking.blocks)
+    taken = _peak_seats(list(overlapping.only("blocks", "seats")))
     if taken + booking.seats > resource.capacity:
         raise Conflict(
             _("Not enough free seats at this time."),
             fields={"seats": [_("%(n)d seats left.") % {"n": max(resource.capacity - taken, 0)}]},
         )
+
+
+def _peak_seats(bookings: list[Booking]) -> int:
+    """The most seats in use at any one moment among `bookings` (not their sum: 09–10 and 10–11 never meet)."""
+    changes = [(b.blocks.lower, b.seats) for b in bookings] + [(b.blocks.upper, -b.seats) for b in bookings]
+    peak = current = 0
+    for _moment, delta in sorted(changes, key=lambda change: (change[0], change[1])):  # ends before starts
+        current += delta
+        peak = max(peak, current)
+    return peak
 
 
 def _conflict(resource: Resource, booking: Booking) -> Conflict:
@@ -220,19 +226,25 @@ def cancel_booking(*, booking: Booking, now: dt.datetime | None = None) -> Booki
     booking.cancellation_fee = rules.cancellation_fee(
         booking.resource, price_incl_vat=booking.price_incl_vat, start=booking.during.lower, now=now
     )
+    in_time = booking.during.lower - now >= dt.timedelta(hours=booking.resource.free_cancellation_hours)
+    if booking.subscription_id is not None and in_time:
+        plans.return_day_credit(booking, _active_venue())
     booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
     booking.save(update_fields=["status", "cancelled_at", "cancellation_fee"])
     _availability_changed(booking.resource, now)
     return booking
 
 
-def _availability_changed(resource: Resource, now: dt.datetime) -> None:
+def _active_venue() -> Venue:
+    """The venue whose schema is active (services of a venue app run under it)."""
     from hub.db import connection
-    from tenants.models import Venue
 
-    venue = Venue.objects.get(schema_name=connection.schema_name)
+    return Venue.objects.get(schema_name=connection.schema_name)
+
+
+def _availability_changed(resource: Resource, now: dt.datetime) -> None:
     Resource.objects.select_for_update().filter(pk=resource.pk).first()
-    record_availability(venue=venue, resource=resource, now=now)
+    record_availability(venue=_active_venue(), resource=resource, now=now)
 
 
 CHECK_IN_OPENS = dt.timedelta(minutes=15)  # members may check in this long before their start
