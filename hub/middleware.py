@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port
 from django.urls import set_urlconf
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub.db import connection
@@ -54,11 +55,13 @@ class VenueRoutingMiddleware:
                 return unknown_host_response()
             venue.domain_url = host
             set_current_venue(request, venue)
+            timezone.activate(venue.tzinfo)  # times in responses and forms in the venue's own zone
             request.urlconf = settings.ROOT_URLCONF
             connection.set_tenant(venue)
         set_urlconf(request.urlconf)
         try:
             return self.get_response(request)
         finally:
-            # A pooled connection must not carry this venue into the next request.
+            # A pooled connection (or thread) must not carry this venue into the next request.
             connection.set_schema_to_public()
+            timezone.deactivate()

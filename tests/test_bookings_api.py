@@ -111,3 +111,24 @@ def test_members_see_and_cancel_their_own_staff_see_all(cast: Cast, room_id: int
 )
 def test_only_members_of_an_organisation_book(cast: Cast, room_id: int, role: str, status: int) -> None:
     assert cast.client(role, A).post("/api/v1/bookings/", _body(room_id), format="json").status_code == status
+
+
+def test_times_are_shown_in_the_venues_zone_and_stored_in_utc(cast: Cast, room_id: int) -> None:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from tenants.models import Venue
+
+    booked = cast.client("member", A).post("/api/v1/bookings/", _body(room_id), format="json")
+    assert booked.status_code == 201 and booked.json()["start"][-6:] in ("+01:00", "+02:00")  # Paris
+    Venue.objects.filter(pk=cast.venue_a.pk).update(timezone="America/Cayenne")  # as if in French Guiana
+    cache.clear()  # the host → venue cache holds the old row
+
+    listed = cast.client("member", A).get("/api/v1/bookings/").json()["results"]
+
+    assert [row["start"][-6:] for row in listed] == ["-03:00"]
+    assert dt.datetime.fromisoformat(listed[0]["start"]) == dt.datetime.fromisoformat(booked.json()["start"])
+    with schema_context("gresilles"):
+        stored = Booking.objects.get().during.lower
+    assert stored.utcoffset() == dt.timedelta(0)
+    assert timezone.get_current_timezone_name() != "America/Cayenne"  # nothing leaks out of the request

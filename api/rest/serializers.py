@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from federation.models import ApiToken, LegalForm, Membership, Organisation, Sector, User, VenueRole
@@ -252,7 +253,7 @@ class AvailabilityQuerySerializer(serializers.Serializer[Any]):
 
         today = dt.date.today()
         if not today - dt.timedelta(days=366) <= value <= today + dt.timedelta(days=3 * 366):
-            raise serializers.ValidationError("Within a year back and three years ahead.")
+            raise serializers.ValidationError(_("Within a year back and three years ahead."))
         return value
 
     kind = serializers.ChoiceField(choices=Resource.Kind.choices, required=False)
