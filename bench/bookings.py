@@ -114,9 +114,9 @@ def sql_rate(dsn: str, room: Resource, member_id: int, n: int) -> float:
             with db.transaction():
                 db.execute(
                     "INSERT INTO bench.coworking_booking (resource_id, member_id, during, blocks, exclusive, seats,"
-                    " status, rate_category, price_excl_vat, vat_rate, price_incl_vat, cancellation_fee,"
+                    " status, rate_category, price_excl_vat, vat_rate, price_incl_vat, cancellation_fee, network,"
                     " idempotency_key, request_fingerprint, created_at) VALUES (%s, %s, tstzrange(%s, %s),"
-                    " tstzrange(%s, %s), true, 1, 'confirmed', 'resident', 2.5, 20, 3, 0, '', '', now())",
+                    " tstzrange(%s, %s), true, 1, 'confirmed', 'resident', 2.5, 20, 3, 0, false, '', '', now())",
                     [room.pk, member_id, start, end, start, end],
                 )
         return n / (time.perf_counter() - started)
@@ -133,6 +133,33 @@ def storm(token: str, room: Resource, n: int) -> tuple[float, Counter[int]]:
         return time.perf_counter() - started, Counter(statuses)
 
 
+def sql_storm(dsn: str, room: Resource, member_id: int, n: int) -> tuple[float, Counter[str]]:
+    """The same storm as plain INSERTs from n connections at once: the exclusion constraint decides."""
+    start = quarter_hours(1, days_ahead=301)[0].astimezone(dt.UTC) + dt.timedelta(hours=2)
+    end = start + dt.timedelta(minutes=30)
+    connections = [psycopg.connect(dsn, autocommit=True) for _ in range(n)]
+
+    def insert(i: int) -> str:
+        try:
+            connections[i].execute(
+                "INSERT INTO bench.coworking_booking (resource_id, member_id, during, blocks, exclusive, seats,"
+                " status, rate_category, price_excl_vat, vat_rate, price_incl_vat, cancellation_fee, network,"
+                " idempotency_key, request_fingerprint, created_at) VALUES (%s, %s, tstzrange(%s, %s),"
+                " tstzrange(%s, %s), true, 1, 'confirmed', 'resident', 5, 20, 6, 0, false, '', '', now())",
+                [room.pk, member_id, start, end, start, end],
+            )
+            return "inserted"
+        except psycopg.errors.ExclusionViolation:
+            return "refused"
+
+    started = time.perf_counter()
+    outcomes = at_once(n, insert)
+    elapsed = time.perf_counter() - started
+    for db in connections:
+        db.close()
+    return elapsed, Counter(outcomes)
+
+
 def fill_year(dsn: str, room: Resource, member_id: int, per_day: int) -> int:
     rows = []
     first = dt.datetime.now(PARIS).replace(hour=8, minute=0, second=0, microsecond=0)
@@ -143,9 +170,9 @@ def fill_year(dsn: str, room: Resource, member_id: int, per_day: int) -> int:
     with psycopg.connect(dsn, autocommit=True) as db, db.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO bench.coworking_booking (resource_id, member_id, during, blocks, exclusive, seats, status,"
-            " rate_category, price_excl_vat, vat_rate, price_incl_vat, cancellation_fee, idempotency_key,"
+            " rate_category, price_excl_vat, vat_rate, price_incl_vat, cancellation_fee, network, idempotency_key,"
             " request_fingerprint, created_at) VALUES (%s, %s, tstzrange(%s, %s), tstzrange(%s, %s), true, 1,"
-            " 'confirmed', 'resident', 1, 20, 1.2, 0, '', '', now())",
+            " 'confirmed', 'resident', 1, 20, 1.2, 0, false, '', '', now())",
             [(r, m, s, e, s, e) for r, m, s, e in rows],
         )
         cursor.execute("ANALYZE bench.coworking_booking")
@@ -196,6 +223,7 @@ def main() -> None:
     api = api_rate(token, room, args.bookings)
     raw = sql_rate(dsn_str, room, member.pk, args.bookings)
     seconds, statuses = storm(token, room, args.storm)
+    sql_seconds, outcomes = sql_storm(dsn_str, room, member.pk, args.storm)
     filled = fill_year(dsn_str, year_room, member.pk, args.year_per_day)
     day_ours, day_sql = availability_latency(dsn_str, year_room, args.queries, 1)
     week_ours, week_sql = availability_latency(dsn_str, year_room, args.queries // 4, 7)
@@ -206,7 +234,8 @@ def main() -> None:
         f" concurrent clients; {filled} bookings (a year, {args.year_per_day}/day) on one resource; {total} in all",
         f"- bookings created per second: API {api:.0f}/s, plain SQL INSERT {raw:.0f}/s — ratio {raw / api:.1f}×",
         f"- conflict storm: {args.storm} concurrent POSTs for one slot resolved in {seconds * 1000:.0f} ms,"
-        f" statuses {dict(sorted(statuses.items()))}",
+        f" statuses {dict(sorted(statuses.items()))}; the same storm as plain INSERTs {sql_seconds * 1000:.0f} ms,"
+        f" {dict(sorted(outcomes.items()))} — ratio {seconds / sql_seconds:.1f}×",
         f"- availability of one day, p50/p95: {percentile(day_ours, 50):.2f}/{percentile(day_ours, 95):.2f} ms,"
         f" same SQL {percentile(day_sql, 50):.2f}/{percentile(day_sql, 95):.2f} ms —"
         f" ratio {statistics.median(day_ours) / statistics.median(day_sql):.1f}×",
