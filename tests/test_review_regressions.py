@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from tenants.models import Venue
 
 from .factories import TEST_PASSWORD, UserFactory
 from .federation_fixtures import Cast
+from .live import at_once
 
 A, B, F = "gresilles.localhost", "battants.localhost", "localhost"
 
@@ -164,25 +164,17 @@ def test_partner_tokens_are_refused_everything_personal(cast: Cast, host: str, p
 
 
 def _at_once(worker: Callable[[int], Any], n: int = 4) -> list[Any]:
-    """Run `worker(i)` in n threads released together; each thread has its own database connection."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
+    """`live.at_once`, each thread closing its own database connection and reporting its exception."""
 
-    def run(i: int) -> None:
-        barrier.wait()
+    def run(i: int) -> Any:
         try:
-            results[i] = worker(i)
+            return worker(i)
         except Exception as exc:  # reported to the test, which asserts on it
-            results[i] = exc
+            return exc
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return at_once(n, run)
 
 
 def test_concurrent_grants_of_the_same_role_give_one_row_and_one_audit(committed_db: None) -> None:

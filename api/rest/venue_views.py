@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from federation.permissions import Action, allows, can
 from hub.errors import InvalidInput
 from hub.http import current_venue
 from tenants.coworking.availability import availability
-from tenants.coworking.models import Plan, Resource, Subscription
+from tenants.coworking.models import Booking, Plan, Resource, Subscription
 from tenants.coworking.plans import consumption, subscribe
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
 from tenants.coworking.series import SeriesRefused, book_series
@@ -48,6 +49,12 @@ from .validation import validated
 
 def _venue(request: Request) -> Venue:
     return cast(Venue, current_venue(request))
+
+
+def _visible_bookings(request: Request) -> QuerySet[Booking]:
+    """The venue's staff see every booking here; anyone else only their own (others' do not exist)."""
+    person = cast(User, request.user)
+    return bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
 
 
 class VenueView(APIView):
@@ -130,9 +137,7 @@ class BookingList(APIView):
 
     @extend_schema(responses=BookingSerializer(many=True))
     def get(self, request: Request) -> Response:
-        person = cast(User, request.user)
-        staff = can(person, Action.VENUE_OPERATE, _venue(request))
-        bookings = bookings_at_venue() if staff else bookings_of(person)
+        bookings = _visible_bookings(request)
         paginator = CappedLimitOffsetPagination()
         page = paginator.paginate_queryset(bookings, request, view=self)
         return paginator.get_paginated_response(BookingSerializer(page, many=True).data)
@@ -169,8 +174,7 @@ class BookingCancel(APIView):
 
     @extend_schema(request=None, responses=BookingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        person = cast(User, request.user)
-        visible = bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
+        visible = _visible_bookings(request)
         booking = get_object_or_404(visible, pk=pk)
         return Response(BookingSerializer(cancel_booking(booking=booking)).data)
 
@@ -229,8 +233,7 @@ class BookingCheckIn(APIView):
 
     @extend_schema(request=None, responses=BookingSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        person = cast(User, request.user)
-        visible = bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
+        visible = _visible_bookings(request)
         return Response(BookingSerializer(check_in(booking=get_object_or_404(visible, pk=pk))).data)
 
 
