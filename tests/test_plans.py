@@ -157,3 +157,22 @@ def test_subscriptions_over_rest(venue: Any) -> None:
     assert cast.client("staff_b", "gresilles.localhost").get("/api/v1/subscriptions/").json() == []
     plans_listed = cast.client("member", "gresilles.localhost").get("/api/v1/plans/").json()["results"]
     assert [p["kind"] for p in plans_listed] == ["ten_day_card", "monthly_hot_desk", "fixed_desk"]
+
+
+def test_the_subscription_list_costs_the_same_queries_for_one_or_many(venue: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast, _resources, plans = venue
+    client = cast.client("staff_a", "gresilles.localhost")
+    subscribe(organisation=cast.organisation, plan=plans["card"], starts_on=dt.date(2027, 3, 1))
+    client.get("/api/v1/subscriptions/")  # the token's first use writes last_used_at: not part of the count
+    counts = []
+    for _round in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/subscriptions/").status_code == 200
+        counts.append(len(queries))
+        with schema_context("gresilles"):  # each request hands the connection back to public
+            for _ in range(5):
+                subscribe(organisation=cast.organisation, plan=plans["hot"], starts_on=dt.date(2027, 3, 1))
+    assert counts[0] == counts[1]

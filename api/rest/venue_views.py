@@ -21,7 +21,7 @@ from hub.errors import InvalidInput
 from hub.http import current_venue
 from tenants.coworking.availability import availability
 from tenants.coworking.models import Booking, Plan, Resource, Subscription
-from tenants.coworking.plans import consumption, subscribe
+from tenants.coworking.plans import consumptions, subscribe
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
 from tenants.coworking.series import SeriesRefused, book_series
 from tenants.coworking.services import book_resource, cancel_booking, check_in
@@ -293,25 +293,25 @@ class SubscriptionList(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
         person, venue = cast(User, request.user), _venue(request)
-        subscriptions = Subscription.objects.select_related("plan").order_by("-starts_on", "id")
+        subscriptions = Subscription.objects.select_related("plan", "organisation").order_by("-starts_on", "id")
         if not can(person, Action.VENUE_OPERATE, venue):
             mine = Organisation.objects.filter(memberships__user=person).values_list("pk", flat=True)
             subscriptions = subscriptions.filter(organisation_id__in=list(mine))
         today = timezone.now().astimezone(venue.tzinfo).date()
-        rows = []
-        for subscription in subscriptions[:200]:
-            used = consumption(subscription, today, venue)
-            rows.append(
-                SubscriptionSerializer(subscription).data
-                | {
-                    "this_month": {
-                        "bookings": used.bookings,
-                        "hours": str(used.hours),
-                        "hours_included": used.hours_included,
-                        "days_left": used.days_left,
-                    }
+        page = list(subscriptions[:200])
+        used = consumptions(page, today, venue)
+        rows = [
+            SubscriptionSerializer(subscription).data
+            | {
+                "this_month": {
+                    "bookings": used[subscription.pk].bookings,
+                    "hours": str(used[subscription.pk].hours),
+                    "hours_included": used[subscription.pk].hours_included,
+                    "days_left": used[subscription.pk].days_left,
                 }
-            )
+            }
+            for subscription in page
+        ]
         return Response(rows)
 
     @extend_schema(request=SubscribeSerializer, responses={201: SubscriptionSerializer})
