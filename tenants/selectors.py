@@ -60,3 +60,13 @@ def venues() -> QuerySet[Venue]:
 
 def venue_by_slug(slug: str) -> Venue | None:
     return Venue.objects.filter(schema_name=slug).first()
+
+
+def active_venue() -> Venue:
+    """The venue whose schema is active: the services of a venue app run under it. Raises outside one."""
+    from hub.db import connection
+
+    venue = Venue.objects.filter(schema_name=connection.schema_name).first()
+    if venue is None:
+        raise RuntimeError("no venue schema is active (schema %r)" % connection.schema_name)
+    return venue

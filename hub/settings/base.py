@@ -41,6 +41,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenants.coworking",
+    "tenants.gallery",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -115,6 +116,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "coworking-release-no-shows": {"task": "coworking.release_no_shows_everywhere", "schedule": 300.0},
+    "gallery-release-expired-holds": {"task": "gallery.release_expired_holds_everywhere", "schedule": 120.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -175,6 +177,11 @@ SPECTACULAR_SETTINGS = {
         "OrganisationStatusEnum": "federation.models.Organisation.Status",
         "ResourceKindEnum": "tenants.coworking.models.Resource.Kind",
         "PlanKindEnum": "tenants.coworking.models.Plan.Kind",
+        "ArtworkStatusEnum": "tenants.gallery.models.Artwork.Status",
+        "ArtworkManualStatusEnum": "tenants.gallery.models.MANUAL_STATUSES",
+        "HoldStatusEnum": "tenants.gallery.models.Hold.Status",
+        "SaleStatusEnum": "tenants.gallery.models.Sale.Status",
+        "PayoutStatusEnum": "tenants.gallery.models.ArtistPayout.Status",
     },
 }
 

@@ -23,6 +23,7 @@ from federation.permissions import Action, can
 from federation.selectors import active_organisations, network_terms
 from hub.errors import Conflict, HubError, InvalidInput, NotFound
 from tenants.models import Venue
+from tenants.selectors import active_venue
 
 from . import plans, rules
 from .events import record_availability
@@ -228,23 +229,16 @@ def cancel_booking(*, booking: Booking, now: dt.datetime | None = None) -> Booki
     )
     in_time = booking.during.lower - now >= dt.timedelta(hours=booking.resource.free_cancellation_hours)
     if booking.subscription_id is not None and in_time:
-        plans.return_day_credit(booking, _active_venue())
+        plans.return_day_credit(booking, active_venue())
     booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
     booking.save(update_fields=["status", "cancelled_at", "cancellation_fee"])
     _availability_changed(booking.resource, now)
     return booking
 
 
-def _active_venue() -> Venue:
-    """The venue whose schema is active (services of a venue app run under it)."""
-    from hub.db import connection
-
-    return Venue.objects.get(schema_name=connection.schema_name)
-
-
 def _availability_changed(resource: Resource, now: dt.datetime) -> None:
     Resource.objects.select_for_update().filter(pk=resource.pk).first()
-    record_availability(venue=_active_venue(), resource=resource, now=now)
+    record_availability(venue=active_venue(), resource=resource, now=now)
 
 
 CHECK_IN_OPENS = dt.timedelta(minutes=15)  # members may check in this long before their start
