@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerView
 
 from . import federation_views as fed
+from . import gallery_views as gallery
 from . import venue_views as venue
 from .openapi import HostSchemaView
 
@@ -32,6 +33,26 @@ venue_urlpatterns = [
     path("members/", venue.VenueMemberList.as_view(), name="member-list"),
     path("staff/", venue.StaffList.as_view(), name="staff-list"),
     path("staff/<int:pk>/", venue.StaffDetail.as_view(), name="staff-detail"),
+    path("artists/", gallery.ArtistList.as_view(), name="artist-list"),
+    path("artists/<int:pk>/", gallery.ArtistDetail.as_view(), name="artist-detail"),
+    path("artworks/", gallery.ArtworkList.as_view(), name="artwork-list"),
+    path("artworks/<int:pk>/", gallery.ArtworkDetail.as_view(), name="artwork-detail"),
+    path("artworks/<int:pk>/status/", gallery.ArtworkStatus.as_view(), name="artwork-status"),
+    path("artworks/<int:pk>/history/", gallery.ArtworkHistory.as_view(), name="artwork-history"),
+    path("consignments/", gallery.ConsignmentList.as_view(), name="consignment-list"),
+    path("consignments/<int:pk>/", gallery.ConsignmentDetail.as_view(), name="consignment-detail"),
+    path("consignments/<int:pk>/end/", gallery.ConsignmentEnd.as_view(), name="consignment-end"),
+    path("exhibitions/", gallery.ExhibitionList.as_view(), name="exhibition-list"),
+    path("exhibitions/<int:pk>/", gallery.ExhibitionDetail.as_view(), name="exhibition-detail"),
+    path("holds/", gallery.HoldList.as_view(), name="hold-list"),
+    path("holds/<int:pk>/release/", gallery.HoldRelease.as_view(), name="hold-release"),
+    path("sales/", gallery.SaleList.as_view(), name="sale-list"),
+    path("sales/<int:pk>/", gallery.SaleDetail.as_view(), name="sale-detail"),
+    path("sales/<int:pk>/cancel/", gallery.SaleCancel.as_view(), name="sale-cancel"),
+    path("payouts/", gallery.PayoutList.as_view(), name="payout-list"),
+    path("payouts/<int:pk>/", gallery.PayoutDetail.as_view(), name="payout-detail"),
+    path("payouts/<int:pk>/paid/", gallery.PayoutPaid.as_view(), name="payout-paid"),
+    path("payouts/<int:pk>/statement.csv", gallery.PayoutCsv.as_view(), name="payout-csv"),
 ]
 
 federation_urlpatterns = [
