@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from tenants.coworking.demo import load_bookings, load_plans, load_resources
+from tenants.gallery.demo import load_gallery
 from tenants.models import Venue
 from tenants.services import create_venue
 
@@ -281,6 +282,7 @@ def load_demo() -> dict[str, int]:
         homed = list(Organisation.objects.filter(home_venue=venue, status=Organisation.Status.ACTIVE).order_by("slug"))
         load_plans(venue, homed)
         load_bookings(venue, members)
+        load_gallery(venue)
 
     return {
         "venues": Venue.objects.count(),

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from hub.http import current_venue
@@ -82,6 +82,20 @@ class VenueModelAdmin(admin.ModelAdmin):
     managers also delete. (Django's per-model permissions are federation-wide, so they are not used here.)"""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """A service's refusal (a status change not allowed, an overlap) is shown to staff as a message on the
+        same form, with nothing written, instead of an error page."""
+        from hub.errors import HubError
+
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except HubError as exc:
+            details = "; ".join("%s: %s" % (name, " ".join(map(str, errors))) for name, errors in exc.fields.items())
+            self.message_user(request, "%s %s" % (exc.message, details), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _can(request, "venue.admin")
