@@ -131,3 +131,4 @@ def in_venue(venue: Venue) -> Any:
 
 
 from .federation_fixtures import cast  # noqa: E402, F401  (the cast of roles, shared by the federation tests)
+from .gallery_fixtures import gallery  # noqa: E402, F401

@@ -25,6 +25,11 @@ PUBLIC = {
         "health/",
         "api/v1/schema/",
         "api/v1/docs/",
+        # the gallery's works on sale and its exhibitions are public reads; writes stay staff-only
+        "api/v1/artworks/",
+        "api/v1/artworks/<int:pk>/",
+        "api/v1/exhibitions/",
+        "api/v1/exhibitions/<int:pk>/",
         "calendar/me/<str:token>.ics",
         "calendar/resources/<int:pk>/<str:token>.ics",
     },

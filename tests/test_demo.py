@@ -13,6 +13,7 @@ from federation.permissions import Action, can
 from federation.selectors import network_terms
 from federation.validators import validate_siret
 from tenants.coworking.models import Booking, Resource
+from tenants.gallery.models import Artist, Artwork, ConsignedWork, Exhibition, Hold, Sale
 from tenants.models import Domain, Venue
 
 
@@ -24,6 +25,7 @@ def _snapshot() -> dict[str, object]:
         with schema_context(slug):
             counts[slug] = sorted(Resource.objects.values_list("name", flat=True))
             counts[slug + " bookings"] = Booking.objects.count()
+            counts[slug + " gallery"] = [m.objects.count() for m in (Artist, Artwork, Exhibition, Hold, Sale)]
     return counts
 
 
@@ -86,3 +88,20 @@ def test_load_demo_refuses_where_not_allowed(db: None) -> None:
     with pytest.raises(CommandError, match="well-known passwords"):
         call_command("load_demo")
     assert User.objects.count() == people
+
+
+def test_demo_galleries_show_member_artists_works_sales_and_a_hold(db: None) -> None:
+    call_command("load_demo")
+    consigned = 0
+    for slug in ("gresilles", "battants"):
+        with schema_context(slug):
+            assert Exhibition.objects.filter(is_published=True).count() == 1
+            assert Exhibition.objects.get().items.count() >= 3
+            assert not Artist.objects.filter(person=None).exists()  # all are people of member organisations
+            consigned += ConsignedWork.objects.count()
+            assert Sale.objects.filter(status="completed").exists()
+            assert Hold.objects.filter(status="active").count() == 1
+            assert Artwork.objects.filter(status="available").exists()
+    assert consigned >= 12
+    with schema_context("battants"):
+        assert Artwork.objects.filter(edition_size=30, edition_of=None).exists()  # a screen print in an edition
