@@ -79,7 +79,7 @@ def test_the_machine_itself() -> None:
     assert {
         S.NOT_FOR_SALE: {S.AVAILABLE, S.RETURNED},
         S.AVAILABLE: {S.ON_HOLD, S.SOLD, S.RETURNED, S.NOT_FOR_SALE},
-        S.ON_HOLD: {S.AVAILABLE, S.SOLD},
+        S.ON_HOLD: {S.AVAILABLE, S.SOLD, S.NOT_FOR_SALE},
         S.SOLD: {S.AVAILABLE, S.NOT_FOR_SALE},
         S.RETURNED: {S.AVAILABLE, S.NOT_FOR_SALE},
     } == ALLOWED
@@ -394,10 +394,10 @@ def test_a_statement_sums_exactly_to_the_sales_of_its_period(cast: object) -> No
         assert csv_rows[-1] == "total,,,,2567.89,%s,%s,%s,%s" % (
             payout.vat,
             payout.commission,
-            payout.net_due,
             payout.contribution,
+            payout.net_due,
         )
-        assert sum(Decimal(row.split(",")[7]) for row in csv_rows[1:-1]) == payout.net_due
+        assert sum(Decimal(row.split(",")[8]) for row in csv_rows[1:-1]) == payout.net_due
         with pytest.raises(InvalidInput):  # nothing left to pay for the same days
             payouts.draw_up_payout(
                 artist=gallery.artist, period_start=start, period_end=start + dt.timedelta(days=1), actor=None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,7 +12,17 @@ from django_tenants.utils import schema_context
 
 from sync.models import OutboxEvent
 from tenants.gallery import sales, services
-from tenants.gallery.models import Artist, Artwork, ConsignedWork, Exhibition, Hold, Sale
+from tenants.gallery.models import (
+    Artist,
+    ArtistPayout,
+    Artwork,
+    ArtworkStatusChange,
+    ConsignedWork,
+    Consignment,
+    Exhibition,
+    Hold,
+    Sale,
+)
 
 from .gallery_fixtures import Gallery
 
@@ -31,9 +42,18 @@ def _sale(work: Artwork | int, **extra: Any) -> dict[str, Any]:
 
 def _counts() -> dict[str, int]:
     with schema_context("gresilles"):
-        return {m.__name__: m.objects.count() for m in (Artist, Artwork, ConsignedWork, Exhibition, Hold, Sale)} | {
-            "events": OutboxEvent.objects.count()
-        }
+        models = (
+            Artist,
+            Artwork,
+            ArtworkStatusChange,
+            Consignment,
+            ConsignedWork,
+            Exhibition,
+            Hold,
+            Sale,
+            ArtistPayout,
+        )
+        return {m.__name__: m.objects.count() for m in models} | {"events": OutboxEvent.objects.count()}
 
 
 # Reading: the public sees works on sale and current exhibitions; staff see everything
@@ -215,12 +235,12 @@ def test_a_sale_from_consignment_to_payout(cast: Any) -> None:
     assert payout.status_code == 201, payout.content
     assert (payout.json()["net_due"], payout.json()["sales_count"], payout.json()["status"]) == ("295.73", 1, "due")
     statement = staff.get(f"/api/v1/payouts/{payout.json()['id']}/").json()
-    assert [(line["kind"], line["sale"], line["artist_net"]) for line in statement["lines"]] == [
+    assert [(line["kind"], line["sale"], line["due_to_artist"]) for line in statement["lines"]] == [
         ("sale", body["id"], "295.73")
     ]
     csv = staff.get(f"/api/v1/payouts/{payout.json()['id']}/statement.csv")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
-    assert csv.content.decode().splitlines()[-1] == "total,,,,520.00,27.11,197.16,295.73,3.25"
+    assert csv.content.decode().splitlines()[-1] == "total,,,,520.00,27.11,197.16,3.25,295.73"
     assert staff.post(f"/api/v1/payouts/{payout.json()['id']}/paid/", {}, format="json").status_code == 403
     paid = manager.post(f"/api/v1/payouts/{payout.json()['id']}/paid/", {"reference": "VIR-42"}, format="json")
     assert paid.status_code == 200 and paid.json()["status"] == "paid"
@@ -390,23 +410,32 @@ def test_selling_a_sold_held_or_returned_work_is_a_conflict(gallery: Gallery, st
 def test_another_venues_artwork_does_not_exist_here(gallery: Gallery) -> None:
     """A's work named on B's host, by B's staff: not found in paths, a field error in bodies; nothing written."""
     work = gallery.works[0]
-    with schema_context("battants"):
-        assert not Artwork.objects.filter(pk=work.pk).exists()
+    with schema_context("battants"):  # B has a work of its own under the same id
+        artist = services.create_artist(name="Marc Jacquot")
+        twin = Artwork.objects.create(pk=work.pk, artist=artist, title="Rue Battant", price=Decimal("120"))
     client = gallery.cast.client("staff_b", B)
-    for path in (f"/api/v1/artworks/{work.pk}/", f"/api/v1/artworks/{work.pk}/history/"):
+    assert client.get(f"/api/v1/artworks/{twin.pk}/").json()["title"] == "Rue Battant"  # B's own, never A's
+    other = gallery.cast.client("staff_a", B)  # A's staff on B's host: no rights there
+    assert other.get(f"/api/v1/artworks/{work.pk}/").status_code == 404  # B's twin is not on sale
+    assert other.post("/api/v1/sales/", _sale(work), format="json").status_code == 403
+    missing = work.pk + 1  # A has it, B does not
+    for path in (f"/api/v1/artworks/{missing}/", f"/api/v1/artworks/{missing}/history/"):
         assert client.get(path).status_code == 404
-    assert client.patch(f"/api/v1/artworks/{work.pk}/", {"price": "1"}, format="json").status_code == 404
-    assert client.post(f"/api/v1/artworks/{work.pk}/status/", {"status": "returned"}, format="json").status_code == 404
-    refused = client.post("/api/v1/sales/", _sale(work), format="json")
+    assert client.patch(f"/api/v1/artworks/{missing}/", {"price": "1"}, format="json").status_code == 404
+    assert client.post(f"/api/v1/artworks/{missing}/status/", {"status": "returned"}, format="json").status_code == 404
+    refused = client.post("/api/v1/sales/", _sale(missing), format="json")
     assert refused.status_code == 422 and "artwork" in refused.json()["errors"]
+    refused = client.post("/api/v1/sales/", _sale(work), format="json")  # B's twin: not consigned at B
+    assert refused.status_code == 409 and refused.json()["errors"]["status"] == ["not_for_sale"]
     hold = {
         "artwork": work.pk,
         "buyer_name": "Y",
         "buyer_email": "y@example.org",
         "expires_at": (timezone.now() + dt.timedelta(days=1)).isoformat(),
     }
-    assert client.post("/api/v1/holds/", hold, format="json").status_code == 422
+    assert client.post("/api/v1/holds/", hold | {"artwork": missing}, format="json").status_code == 422
     with schema_context("battants"):
         assert not Sale.objects.exists() and not Hold.objects.exists()
     with schema_context("gresilles"):
-        assert Artwork.objects.get(pk=work.pk).status == "available" and not Sale.objects.exists()
+        statuses = set(Artwork.objects.filter(pk__in=[work.pk, missing]).values_list("status", flat=True))
+        assert statuses == {"available"} and not Sale.objects.exists() and not Hold.objects.exists()

@@ -61,6 +61,23 @@ def test_concurrent_sales_of_one_work_give_one_sale(stage: Gallery) -> None:
         assert Artwork.objects.get(pk=stage.works[0].pk).status == Artwork.Status.SOLD
 
 
+def test_concurrent_retries_with_one_idempotency_key_replay_the_first_sale(stage: Gallery) -> None:
+    body = {
+        "artwork": stage.works[0].pk,
+        "buyer_name": "Martine Roussel",
+        "buyer_email": "martine@example.org",
+        "vat_regime": "reduced",
+        "payment_method": "card",
+    }
+    headers = {"Authorization": "Bearer " + stage.cast.tokens["staff_a"], "Idempotency-Key": "till-42"}
+    with live_hub() as port:
+        answers = at_once(6, lambda i: request(port, A, "POST", "/api/v1/sales/", body, headers))
+    assert Counter(status for status, _body in answers) == Counter({201: 1, 200: 5}), answers
+    assert len({answer["id"] for _status, answer in answers}) == 1
+    with schema_context("gresilles"):
+        assert Sale.objects.count() == 1
+
+
 @contextmanager
 def _without_the_guards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def unlocked(artwork_id: int) -> Artwork:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenants.gallery.models import (
@@ -20,7 +21,7 @@ from tenants.gallery.models import (
     Hold,
     Sale,
 )
-from tenants.gallery.payouts import StatementLine
+from tenants.gallery.payouts import StatementLine, statement_lines
 
 ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1}
 PRICE: dict[str, Any] = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01"), "max_value": MAX_PRICE}
@@ -90,6 +91,7 @@ class ArtworkSerializer(serializers.ModelSerializer[Artwork]):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(EditionSerializer(allow_null=True))
     def get_edition(self, artwork: Artwork) -> dict[str, int] | None:
         if artwork.edition_of_id is None:
             return None
@@ -181,7 +183,7 @@ class ConsignmentCreateSerializer(serializers.Serializer[Any]):
 
 
 class ConsignmentEndSerializer(serializers.Serializer[Any]):
-    ends_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True, help_text="The new last day; null: until further notice.")
 
 
 class ExhibitedSerializer(serializers.Serializer[Any]):
@@ -270,6 +272,7 @@ class SaleSerializer(serializers.ModelSerializer[Sale]):
             "resale",
             "resale_right_applies",
             "resale_right_amount",
+            "author_due",
             "payment_method",
             "override",
             "sold_at",
@@ -330,19 +333,15 @@ class PayoutSerializer(serializers.ModelSerializer[ArtistPayout]):
 
 
 class StatementLineSerializer(serializers.Serializer[Any]):
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["sale", "resale", "refund"], help_text="A refund counts negatively.")
     sale = serializers.IntegerField(source="sale.pk")
     artwork = serializers.CharField(source="sale.artwork")
-    date = serializers.SerializerMethodField()
+    date = serializers.DateField(source="day", help_text="The venue's local day of the sale or refund.")
     price = serializers.SerializerMethodField()
     vat = serializers.SerializerMethodField()
     commission = serializers.SerializerMethodField()
-    artist_net = serializers.SerializerMethodField()
     contribution = serializers.SerializerMethodField()
-
-    def get_date(self, line: StatementLine) -> str:
-        moment = line.sale.sold_at if line.kind == "sale" else line.sale.cancelled_at
-        return moment.isoformat() if moment else ""
+    due_to_artist = serializers.SerializerMethodField()
 
     def get_price(self, line: StatementLine) -> str:
         return str(line.amount("price"))
@@ -353,11 +352,23 @@ class StatementLineSerializer(serializers.Serializer[Any]):
     def get_commission(self, line: StatementLine) -> str:
         return str(line.amount("commission"))
 
-    def get_artist_net(self, line: StatementLine) -> str:
-        return str(line.amount("artist_net"))
-
     def get_contribution(self, line: StatementLine) -> str:
         return str(line.amount("contribution"))
+
+    def get_due_to_artist(self, line: StatementLine) -> str:
+        return str(line.amount("author_due"))
+
+
+class PayoutStatementSerializer(PayoutSerializer):
+    lines = serializers.SerializerMethodField()
+
+    class Meta(PayoutSerializer.Meta):
+        fields = [*PayoutSerializer.Meta.fields, "lines"]
+        read_only_fields = fields
+
+    @extend_schema_field(StatementLineSerializer(many=True))
+    def get_lines(self, payout: ArtistPayout) -> Any:
+        return StatementLineSerializer(statement_lines(payout), many=True).data
 
 
 class PayoutCreateSerializer(serializers.Serializer[Any]):

@@ -10,8 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -92,7 +94,7 @@ def _writes_need(action: Action, reads: Action = Action.VENUE_OPERATE) -> Any:
     """get_permissions for a view whose reads need `reads` and whose writes need `action`."""
 
     def get_permissions(self: APIView) -> list[Any]:
-        return [allows(reads if self.request.method == "GET" else action)()]
+        return [allows(reads if self.request.method in SAFE_METHODS else action)()]
 
     return get_permissions
 
@@ -102,6 +104,8 @@ def _writes_need(action: Action, reads: Action = Action.VENUE_OPERATE) -> Any:
 
 class ArtistList(APIView):
     """The venue's artists (staff)."""
+
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
 
     permission_classes = [allows(Action.VENUE_OPERATE)]
 
@@ -115,7 +119,7 @@ class ArtistList(APIView):
         data = validated(gs.ArtistWriteSerializer, request)
         data["person"] = _person(data.get("person"), "person")
         data["organisation"] = _organisation(data.get("organisation"), "organisation")
-        artist = services.create_artist(actor=_actor(request), **data)
+        artist = services.create_artist(**data)
         return Response(gs.ArtistSerializer(artist).data, status=status.HTTP_201_CREATED)
 
 
@@ -148,6 +152,8 @@ class ArtworkList(APIView):
     """Works on sale (available, or on hold) for everyone; every work, filtered by `status` or `artist`, for
     the venue's staff, who add works here."""
 
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
+
     get_permissions = _writes_need(Action.VENUE_OPERATE, reads=Action.GALLERY_BROWSE)
 
     @extend_schema(
@@ -166,7 +172,7 @@ class ArtworkList(APIView):
             rows = rows.filter(status=wanted)
         artist = request.query_params.get("artist")
         if artist is not None:
-            if not artist.isdigit() or len(artist) > 18:
+            if not (artist.isascii() and artist.isdecimal()) or len(artist) > 18:
                 raise InvalidInput(_("Unknown artist."), fields={"artist": [_("An artist id.")]})
             rows = rows.filter(artist_id=int(artist))
         return _page(request, self, rows, gs.ArtworkSerializer)
@@ -232,6 +238,7 @@ def _consignments() -> QuerySet[Consignment]:
 
 
 class ConsignmentList(APIView):
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
     permission_classes = [allows(Action.VENUE_OPERATE)]
 
     @extend_schema(responses=gs.ConsignmentSerializer(many=True))
@@ -267,7 +274,7 @@ class ConsignmentEnd(APIView):
     def post(self, request: Request, pk: int) -> Response:
         consignment = get_object_or_404(Consignment, pk=pk)
         data = validated(gs.ConsignmentEndSerializer, request)
-        ended = services.end_consignment(consignment=consignment, ends_on=data["ends_on"])
+        ended = services.end_consignment(consignment=consignment, ends_on=data["ends_on"], actor=_actor(request))
         return Response(gs.ConsignmentSerializer(get_object_or_404(_consignments(), pk=ended.pk)).data)
 
 
@@ -285,6 +292,8 @@ def _visible_exhibitions(request: Request) -> QuerySet[Exhibition]:
 class ExhibitionList(APIView):
     """Published exhibitions on now or coming, for everyone; all of them for the venue's staff."""
 
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
+
     get_permissions = _writes_need(Action.VENUE_OPERATE, reads=Action.GALLERY_BROWSE)
 
     @extend_schema(responses=gs.ExhibitionSerializer(many=True))
@@ -296,7 +305,8 @@ class ExhibitionList(APIView):
         data = validated(gs.ExhibitionWriteSerializer, request)
         works = _artworks(data.pop("artworks")) if "artworks" in data else None
         exhibition = services.save_exhibition(exhibition=Exhibition(**data), artworks=works)
-        return Response(gs.ExhibitionSerializer(exhibition).data, status=status.HTTP_201_CREATED)
+        shown = get_object_or_404(selectors.exhibitions(), pk=exhibition.pk)
+        return Response(gs.ExhibitionSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 class ExhibitionDetail(APIView):
@@ -322,6 +332,8 @@ class ExhibitionDetail(APIView):
 
 class HoldList(APIView):
     """Holds of works for buyers (staff). A hold ends by itself at `expires_at`."""
+
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
 
     permission_classes = [allows(Action.VENUE_OPERATE)]
 
@@ -369,6 +381,8 @@ def _sales() -> QuerySet[Sale]:
 
 class SaleList(APIView):
     """Sales (staff). POST records one; repeat it with the same `Idempotency-Key` header to retry safely."""
+
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
 
     permission_classes = [allows(Action.VENUE_OPERATE)]
 
@@ -438,6 +452,8 @@ class SaleCancel(APIView):
 class PayoutList(APIView):
     """Artist statements (staff): draw one up for an artist and a past period."""
 
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
+
     permission_classes = [allows(Action.VENUE_OPERATE)]
 
     @extend_schema(responses=gs.PayoutSerializer(many=True))
@@ -462,11 +478,10 @@ class PayoutDetail(APIView):
 
     permission_classes = [allows(Action.VENUE_OPERATE)]
 
-    @extend_schema(responses={200: OpenApiResponse(description="The statement and its lines.")})
+    @extend_schema(responses=gs.PayoutStatementSerializer)
     def get(self, request: Request, pk: int) -> Response:
         payout = get_object_or_404(ArtistPayout.objects.select_related("artist"), pk=pk)
-        lines = gs.StatementLineSerializer(payouts.statement_lines(payout), many=True).data
-        return Response(gs.PayoutSerializer(payout).data | {"lines": lines})
+        return Response(gs.PayoutStatementSerializer(payout).data)
 
 
 class PayoutPaid(APIView):
@@ -485,7 +500,9 @@ class PayoutPaid(APIView):
 class PayoutCsv(APIView):
     permission_classes = [allows(Action.VENUE_OPERATE)]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="The statement as CSV.")})
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(response=OpenApiTypes.STR, description="The statement as CSV.")}
+    )
     def get(self, request: Request, pk: int) -> HttpResponse:
         payout = get_object_or_404(ArtistPayout.objects.select_related("artist"), pk=pk)
         response = HttpResponse(payouts.statement_csv(payout), content_type="text/csv; charset=utf-8")

@@ -132,6 +132,8 @@ class BookingList(APIView):
     """Bookings at this venue: staff see all of them, members their own. POST books (any venue whose
     network terms allow it); repeat a POST with the same `Idempotency-Key` header to retry safely."""
 
+    pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
+
     def get_permissions(self) -> list[Any]:
         return [allows(Action.PROFILE if self.request.method == "GET" else Action.VENUE_BOOK)()]
 

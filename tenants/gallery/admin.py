@@ -54,6 +54,7 @@ class ReadOnlyAdmin(VenueModelAdmin):
 @admin.register(Artist, site=venue_admin_site)
 class ArtistAdmin(VenueModelAdmin):
     list_display = ["name", "email", "person", "organisation"]
+    list_select_related = ["person", "organisation"]
     search_fields = ["name", "email"]
     raw_id_fields = ["person", "organisation"]
 
@@ -73,6 +74,9 @@ class HistoryInline(admin.TabularInline):
     fields = ("at", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
     can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _can(request, "venue.operate")  # the venue's role decides, as everywhere in its admin
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -152,7 +156,8 @@ class ConsignmentAdmin(VenueModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Consignment, form: Any, change: bool) -> None:
         if change:
-            services.end_consignment(consignment=obj, ends_on=form.cleaned_data["ends_on"])
+            if "ends_on" in form.changed_data:
+                services.end_consignment(consignment=obj, ends_on=form.cleaned_data["ends_on"], actor=_person(request))
             return
         saved = services.consign(
             artist=obj.artist,
@@ -196,7 +201,13 @@ class ExhibitionAdmin(VenueModelAdmin):
     list_filter = ["is_published"]
 
     def save_model(self, request: HttpRequest, obj: Exhibition, form: Any, change: bool) -> None:
-        services.save_exhibition(exhibition=obj, artworks=list(form.cleaned_data["works"]))
+        chosen = {work.pk: work for work in form.cleaned_data["works"]}
+        shown = [item.artwork_id for item in obj.items.all()] if change else []
+        in_order = [chosen.pop(pk) for pk in shown if pk in chosen] + sorted(chosen.values(), key=str)
+        services.save_exhibition(exhibition=obj, artworks=in_order)  # the order set elsewhere is kept
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the catalogue must hear of it: unpublish instead
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         pass
@@ -207,6 +218,7 @@ class HoldAdmin(ReadOnlyAdmin):
     """Holds are placed through the API (or the demo); here staff see them and release them."""
 
     list_display = ["artwork", "buyer_label", "expires_at", "status"]
+    list_select_related = ["artwork", "buyer_person", "buyer_organisation"]
     list_filter = ["status"]
     actions = ["release"]
 
@@ -220,7 +232,8 @@ class HoldAdmin(ReadOnlyAdmin):
 
 @admin.register(Sale, site=venue_admin_site)
 class SaleAdmin(ReadOnlyAdmin):
-    list_display = ["artwork", "buyer_label", "price", "vat_regime", "artist_net", "status", "sold_at"]
+    list_display = ["artwork", "buyer_label", "price", "vat_regime", "author_due", "status", "sold_at"]
+    list_select_related = ["artwork", "buyer_person", "buyer_organisation"]
     list_filter = ["status", "vat_regime", "payment_method", "resale_right_applies"]
     search_fields = ["artwork__title", "buyer_name", "buyer_email"]
     actions = ["cancel"]
@@ -236,6 +249,7 @@ class SaleAdmin(ReadOnlyAdmin):
 @admin.register(ArtistPayout, site=venue_admin_site)
 class ArtistPayoutAdmin(ReadOnlyAdmin):
     list_display = ["artist", "period_start", "period_end", "sales_count", "net_due", "contribution", "status"]
+    list_select_related = ["artist"]
     list_filter = ["status", "artist"]
     actions = ["mark_paid"]
 

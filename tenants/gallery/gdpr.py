@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from federation.models import User
 
-from .events import ON_SALE, record_artwork
 from .models import Artist, Hold, Sale
+from .services import republish_artist
 
 
 def _as_buyer(person: User) -> Q:
@@ -57,13 +57,14 @@ def export_person(person: User) -> dict[str, Any]:
 
 
 def anonymise_person(person: User) -> int:
-    changed = Sale.objects.filter(_as_buyer(person)).update(buyer_name="", buyer_email="")
+    changed = Sale.objects.filter(_as_buyer(person)).update(
+        buyer_name="", buyer_email="", idempotency_key="", request_fingerprint="", cancel_reason=""
+    )
     changed += Hold.objects.filter(_as_buyer(person)).update(buyer_name="", buyer_email="", note="")
     for artist in Artist.objects.filter(Q(person=person) | Q(email__iexact=person.email)):
         artist.name = _("Anonymised artist %(id)d") % {"id": artist.pk}
         artist.email = artist.bio = artist.website = ""
         artist.save(update_fields=["name", "email", "bio", "website"])
-        for artwork in artist.artworks.filter(status__in=ON_SALE).select_for_update():
-            record_artwork(artwork)  # the catalogue shows the artist's name
+        republish_artist(artist)  # the catalogue shows the artist's name on works and exhibitions
         changed += 1
     return changed

@@ -95,8 +95,6 @@ class Artwork(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    SHARED_FIELDS = ("artist_id", "title", "year", "medium", "height_cm", "width_cm", "depth_cm", "description")
-
     class Meta:
         verbose_name = _("artwork")
         verbose_name_plural = _("artworks")
@@ -440,6 +438,12 @@ class Sale(Buyer):
     # droit de suite: the author's resale right, owed on a professional resale at €750 or more excl. VAT
     resale_right_applies = models.BooleanField(_("resale right applies"), default=False)
     resale_right_amount = models.DecimalField(_("resale right"), max_digits=9, decimal_places=2, default=Decimal("0"))
+    author_due = models.DecimalField(
+        _("due to the artist"),
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("Their remuneration on a first sale; the resale right on a resale."),
+    )
     payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices)
     override = models.BooleanField(_("hold overridden"), default=False)
     sold_at = models.DateTimeField(_("sold at"))

@@ -12,6 +12,9 @@ The diffuseur contribution (1.1 % of the artist's remuneration) is owed by the v
 the artist; it is not deducted from it. The resale right (droit de suite) applies to a resale by an art-market
 professional at €750 or more excluding VAT, on the degressive scale of the Code de la propriété intellectuelle
 (art. R122-6), capped at €12,500.
+
+What the venue owes the artist (`author_due`) is their remuneration on a first sale; on a resale the proceeds
+belong to the seller, and the artist is owed the droit de suite only (no diffuseur contribution is due then).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class Breakdown:
     contribution: Decimal  # owed by the venue on the artist's remuneration
     resale_right_applies: bool
     resale_right_amount: Decimal
+    author_due: Decimal  # what the venue owes the artist for this sale
 
 
 def resale_right(price_excl_vat: Decimal) -> Decimal:
@@ -85,6 +89,7 @@ def breakdown(*, price: Decimal, vat_regime: str, commission_rate: Decimal, resa
         commission = percent_of(price - vat, commission_rate)
     artist_net = price - vat - commission
     applies = resale and price - vat >= RESALE_RIGHT_THRESHOLD
+    right = resale_right(price - vat) if applies else Decimal("0.00")
     return Breakdown(
         price=price,
         vat_rate=rate,
@@ -93,7 +98,8 @@ def breakdown(*, price: Decimal, vat_regime: str, commission_rate: Decimal, resa
         commission_rate=commission_rate,
         commission=commission,
         artist_net=artist_net,
-        contribution=percent_of(artist_net, CONTRIBUTION_RATE),
+        contribution=Decimal("0.00") if resale else percent_of(artist_net, CONTRIBUTION_RATE),
         resale_right_applies=applies,
-        resale_right_amount=resale_right(price - vat) if applies else Decimal("0.00"),
+        resale_right_amount=right,
+        author_due=right if resale else artist_net,
     )

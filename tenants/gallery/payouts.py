@@ -2,7 +2,8 @@
 
 A statement takes the artist's completed sales of the period not yet in a statement, and deducts the sales
 refunded during the period after an earlier statement paid them. Its totals are the exact sums of its lines
-(`net_due` = sales' artist remuneration − refunds' artist remuneration)."""
+(`net_due` = what the sales owe the artist − what the refunded ones had paid them; see money.py for resales).
+A statement covers days that are over, and only once their last sale can no longer be committing."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from tenants.selectors import active_venue
 
 from .models import Artist, ArtistPayout, Sale
 
-AMOUNTS = ("price", "vat_amount", "commission", "contribution", "artist_net")
+AMOUNTS = ("price", "vat_amount", "commission", "contribution", "author_due")
+SETTLING = dt.timedelta(minutes=10)  # a sale decided just before midnight may still be committing after it
 
 
 def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -67,8 +69,8 @@ def refresh_totals(payout: ArtistPayout) -> ArtistPayout:
     payout.vat = sold["vat_amount"] - refunded["vat_amount"]
     payout.commission = sold["commission"] - refunded["commission"]
     payout.contribution = sold["contribution"] - refunded["contribution"]
-    payout.net_due = sold["artist_net"] - refunded["artist_net"]
-    payout.save()
+    payout.net_due = sold["author_due"] - refunded["author_due"]
+    payout.save(update_fields=["sales_count", "refunds_count", "gross", "vat", "commission", "contribution", "net_due"])
     return payout
 
 
@@ -79,15 +81,14 @@ def draw_up_payout(
     """The artist's statement for [period_start, period_end] (the venue's local days, both included).
     InvalidInput when the period is wrong or has nothing to pay; Conflict when it overlaps another."""
     now = now or timezone.now()
-    today = now.astimezone(active_venue().tzinfo).date()
     errors: dict[str, list[str]] = {}
     if period_end < period_start:
         errors["period_end"] = [_("The end comes before the start.")]
-    elif period_end >= today:
+    elif period_end > dt.date(2999, 12, 31) or _local_bounds(period_start, period_end)[1] + SETTLING > now:
         errors["period_end"] = [_("A statement covers days that are over: end it yesterday at the latest.")]
     if errors:
         raise InvalidInput(_("The statement cannot be drawn up."), fields=errors)
-    Artist.objects.select_for_update().filter(pk=artist.pk).first()  # one statement of an artist at a time
+    Artist.objects.select_for_update(no_key=True).filter(pk=artist.pk).first()  # one statement at a time
     sales = list(_sales_due(artist, period_start, period_end).select_for_update().values_list("pk", flat=True))
     refunds = list(_refunds_due(artist, period_start, period_end).select_for_update().values_list("pk", flat=True))
     if not sales and not refunds:
@@ -128,22 +129,35 @@ def mark_paid(
 
 @dataclass(frozen=True)
 class StatementLine:
-    kind: str  # "sale" or "refund"
+    kind: str  # "sale", "resale" (the artist is owed the resale right) or "refund"
     sale: Sale
     sign: int
 
     def amount(self, name: str) -> Decimal:
         return self.sign * getattr(self.sale, name)
 
+    def day(self) -> dt.date:
+        """The venue's local day of the sale (or of the refund)."""
+        moment = self.sale.sold_at if self.sign > 0 else self.sale.cancelled_at
+        assert moment is not None
+        return moment.astimezone(active_venue().tzinfo).date()
+
 
 def statement_lines(payout: ArtistPayout) -> list[StatementLine]:
     related = ("artwork",)
-    return [StatementLine("sale", s, 1) for s in payout.sales.select_related(*related).order_by("sold_at", "id")] + [
-        StatementLine("refund", s, -1) for s in payout.refunds.select_related(*related).order_by("cancelled_at", "id")
-    ]
+    return [
+        StatementLine("resale" if s.resale else "sale", s, 1)
+        for s in payout.sales.select_related(*related).order_by("sold_at", "id")
+    ] + [StatementLine("refund", s, -1) for s in payout.refunds.select_related(*related).order_by("cancelled_at", "id")]
 
 
-CSV_COLUMNS = ["kind", "date", "sale", "artwork", "price", "vat", "commission", "artist_net", "contribution"]
+CSV_COLUMNS = ["kind", "date", "sale", "artwork", "price", "vat", "commission", "contribution", "due_to_artist"]
+LINE_AMOUNTS = ("price", "vat_amount", "commission", "contribution", "author_due")
+
+
+def _cell(text: str) -> str:
+    """A title a spreadsheet would run as a formula is quoted as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def statement_csv(payout: ArtistPayout) -> str:
@@ -151,20 +165,17 @@ def statement_csv(payout: ArtistPayout) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    tz = active_venue().tzinfo
     for line in statement_lines(payout):
-        moment = line.sale.sold_at if line.kind == "sale" else line.sale.cancelled_at
-        assert moment is not None
         writer.writerow(
             [
                 line.kind,
-                moment.astimezone(tz).date().isoformat(),
+                line.day().isoformat(),
                 line.sale.pk,
-                str(line.sale.artwork),
-                *(line.amount(name) for name in ("price", "vat_amount", "commission", "artist_net", "contribution")),
+                _cell(str(line.sale.artwork)),
+                *(line.amount(name) for name in LINE_AMOUNTS),
             ]
         )
     writer.writerow(
-        ["total", "", "", "", payout.gross, payout.vat, payout.commission, payout.net_due, payout.contribution]
+        ["total", "", "", "", payout.gross, payout.vat, payout.commission, payout.contribution, payout.net_due]
     )
     return out.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,9 +23,10 @@ from hub.errors import Conflict, HubError, InvalidInput
 from tenants.selectors import active_venue
 
 from . import money
-from .models import Artwork, Hold, Sale
+from .models import ArtistPayout, Artwork, Hold, Sale
 from .services import consignment_on, local_today, locked, transition
 
+logger = logging.getLogger(__name__)
 S = Artwork.Status
 MAX_HOLD = dt.timedelta(days=90)
 
@@ -87,6 +89,10 @@ def place_hold(
             _("Only an available work can be held; this one is %(status)s.") % {"status": S(artwork.status).label},
             fields={"status": [artwork.status]},
         )
+    if consignment_on(artwork, local_today(now)) is None:
+        raise Conflict(
+            _("This work is not under a consignment today."), fields={"consignment": [_("No current consignment.")]}
+        )
     hold = Hold.objects.create(
         artwork=artwork, expires_at=expires_at, created_by=actor, note=note[:200], **buyer.fields()
     )
@@ -98,8 +104,10 @@ def _end_hold(hold: Hold, status: str, *, actor: User | None, now: dt.datetime, 
     hold.status, hold.ended_at = status, now
     hold.save(update_fields=["status", "ended_at"])
     artwork = locked(hold.artwork_id)
-    if artwork.status == S.ON_HOLD and status != Hold.Status.CONVERTED:
-        transition(artwork, S.AVAILABLE, actor=actor, reason=reason, now=now)
+    if artwork.status == S.ON_HOLD:
+        # Back on sale; or withdrawn, if its consignment ended meanwhile.
+        back = S.AVAILABLE if consignment_on(artwork, local_today(now)) is not None else S.NOT_FOR_SALE
+        transition(artwork, back, actor=actor, reason=reason, now=now)
     return hold
 
 
@@ -122,13 +130,16 @@ def release_expired_holds(*, now: dt.datetime | None = None) -> int:
     for hold_id, artwork_id in Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now).values_list(
         "pk", "artwork_id"
     ):
-        with transaction.atomic():
-            locked(artwork_id)
-            hold = Hold.objects.select_for_update().get(pk=hold_id)
-            if hold.status != Hold.Status.ACTIVE or hold.expires_at > now:
-                continue  # sold, released or extended meanwhile
-            _end_hold(hold, Hold.Status.EXPIRED, actor=None, now=now, reason=_("hold expired"))
-            released += 1
+        try:
+            with transaction.atomic():
+                locked(artwork_id)
+                hold = Hold.objects.select_for_update().get(pk=hold_id)
+                if hold.status != Hold.Status.ACTIVE or hold.expires_at > now:
+                    continue  # sold, released or extended meanwhile
+                _end_hold(hold, Hold.Status.EXPIRED, actor=None, now=now, reason=_("hold expired"))
+                released += 1
+        except HubError:
+            logger.exception("could not release the expired hold %s", hold_id)
     return released
 
 
@@ -159,65 +170,85 @@ def sell(
     buyer; a work held for someone else is sold only by a manager with `override`. The amounts follow
     money.breakdown. Raises InvalidInput (bad input, no consignment, key reused with another body),
     Conflict (sold, returned, withdrawn, held for another) and NotAllowed (override by non-manager)."""
-    now = now or timezone.now()
-    fingerprint = _fingerprint(
-        artwork=artwork_id,
-        buyer=[buyer.person and buyer.person.pk, buyer.organisation and buyer.organisation.pk, buyer.name, buyer.email],
+    order = SaleOrder(
+        artwork_id=artwork_id,
+        buyer=buyer,
         vat_regime=vat_regime,
         payment_method=payment_method,
+        actor=actor,
         price=price,
         resale=resale,
         override=override,
+        idempotency_key=idempotency_key,
     )
     if idempotency_key:
-        earlier = _replay(actor, idempotency_key, fingerprint)
+        earlier = _replay(actor, idempotency_key, order.fingerprint())
         if earlier is not None:
             return earlier
     errors = buyer.errors()
     if price is not None and not Decimal("0.01") <= price <= Decimal("9999999.99"):
         errors["price"] = [_("Between 0.01 and 9,999,999.99 euros.")]
+    if resale and vat_regime == Sale.VatRegime.REDUCED:
+        errors["vat_regime"] = [
+            _("A resale is not sold at the reduced rate: use the margin scheme or the standard rate.")
+        ]
     if errors:
         raise InvalidInput(_("The sale cannot be recorded."), fields=errors)
-    if override and not can(actor, Action.VENUE_MANAGE, active_venue()):
-        raise NotAllowed(_("Only a manager may sell a work held for someone else."))
     try:
         with transaction.atomic():
-            sale = _sell(
-                artwork_id,
-                buyer,
-                vat_regime,
-                payment_method,
-                actor,
-                price,
-                resale,
-                override,
-                now,
-                idempotency_key,
-                fingerprint,
-            )
+            return _sell(order, now)
     except IntegrityError as exc:
         if idempotency_key:  # the same key, sent twice at once: the first one won
-            earlier = _replay(actor, idempotency_key, fingerprint)
+            earlier = _replay(actor, idempotency_key, order.fingerprint())
             if earlier is not None:
                 return earlier
-        raise Conflict(_("This work has just been sold."), fields={"status": [S.SOLD]}) from exc
-    return SaleResult(sale=sale, replayed=False)
+        if _constraint(exc) == "gallery_sale_one_completed":
+            raise Conflict(_("This work has just been sold."), fields={"status": [S.SOLD]}) from exc
+        raise Conflict(_("The sale conflicts with a change made at the same time.")) from exc
 
 
-def _sell(
-    artwork_id: int,
-    buyer: BuyerInput,
-    vat_regime: str,
-    payment_method: str,
-    actor: User,
-    price: Decimal | None,
-    resale: bool,
-    override: bool,
-    now: dt.datetime,
-    idempotency_key: str,
-    fingerprint: str,
-) -> Sale:
-    artwork = locked(artwork_id)
+@dataclass(frozen=True)
+class SaleOrder:
+    artwork_id: int
+    buyer: BuyerInput
+    vat_regime: str
+    payment_method: str
+    actor: User
+    price: Decimal | None
+    resale: bool
+    override: bool
+    idempotency_key: str
+
+    def fingerprint(self) -> str:
+        buyer = self.buyer
+        return _fingerprint(
+            artwork=self.artwork_id,
+            buyer=[
+                buyer.person and buyer.person.pk,
+                buyer.organisation and buyer.organisation.pk,
+                buyer.name,
+                buyer.email,
+            ],
+            vat_regime=self.vat_regime,
+            payment_method=self.payment_method,
+            price=self.price,
+            resale=self.resale,
+            override=self.override,
+        )
+
+
+def _constraint(exc: IntegrityError) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or ""
+
+
+def _sell(order: SaleOrder, now: dt.datetime | None) -> SaleResult:
+    artwork = locked(order.artwork_id)
+    if order.idempotency_key:  # a retry that waited on the lock for its first attempt to commit
+        earlier = _replay(order.actor, order.idempotency_key, order.fingerprint())
+        if earlier is not None:
+            return earlier
+    now = now or timezone.now()  # read after the lock: the sale's time is when it is decided
     if artwork.is_edition_set:
         raise InvalidInput(
             _("An edition set is not sold itself."), fields={"artwork": [_("Sell one of its numbered editions.")]}
@@ -229,28 +260,31 @@ def _sell(
             hold.status, hold.ended_at = Hold.Status.EXPIRED, now
             hold.save(update_fields=["status", "ended_at"])
             hold = None
-        if hold is not None and not buyer.matches(hold) and not override:
-            raise Conflict(
-                _("This work is on hold for another buyer until %(when)s.") % {"when": hold.expires_at.isoformat()},
-                fields={"status": [artwork.status]},
-            )
+        if hold is not None and not order.buyer.matches(hold):
+            if not order.override:
+                raise Conflict(
+                    _("This work is on hold for another buyer until %(when)s.") % {"when": hold.expires_at.isoformat()},
+                    fields={"status": [artwork.status]},
+                )
+            if not can(order.actor, Action.VENUE_MANAGE, active_venue()):
+                raise NotAllowed(_("Only a manager may sell a work held for someone else."))
     elif artwork.status != S.AVAILABLE:
         raise Conflict(
             _("This work cannot be sold: it is %(status)s.") % {"status": S(artwork.status).label},
             fields={"status": [artwork.status]},
         )
     consignment = consignment_on(artwork, local_today(now))
-    if consignment is None:
+    if consignment is None or consignment.artist_id != artwork.artist_id:
         raise InvalidInput(
             _("This work is not under a consignment today."), fields={"artwork": [_("No current consignment.")]}
         )
     amounts = money.breakdown(
-        price=price if price is not None else artwork.price,
-        vat_regime=vat_regime,
+        price=order.price if order.price is not None else artwork.price,
+        vat_regime=order.vat_regime,
         commission_rate=consignment.commission_rate,
-        resale=resale,
+        resale=order.resale,
     )
-    overridden = hold is not None and not buyer.matches(hold)
+    overridden = hold is not None and not order.buyer.matches(hold)
     if hold is not None:
         hold.status = Hold.Status.OVERRIDDEN if overridden else Hold.Status.CONVERTED
         hold.ended_at = now
@@ -261,7 +295,7 @@ def _sell(
         consignment=consignment,
         hold=hold,
         price=amounts.price,
-        vat_regime=vat_regime,
+        vat_regime=order.vat_regime,
         vat_rate=amounts.vat_rate,
         vat_amount=amounts.vat_amount,
         price_excl_vat=amounts.price_excl_vat,
@@ -269,20 +303,21 @@ def _sell(
         commission=amounts.commission,
         artist_net=amounts.artist_net,
         contribution=amounts.contribution,
-        resale=resale,
+        resale=order.resale,
         resale_right_applies=amounts.resale_right_applies,
         resale_right_amount=amounts.resale_right_amount,
-        payment_method=payment_method,
+        author_due=amounts.author_due,
+        payment_method=order.payment_method,
         override=overridden,
         sold_at=now,
-        sold_by=actor,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint,
-        **buyer.fields(),
+        sold_by=order.actor,
+        idempotency_key=order.idempotency_key,
+        request_fingerprint=order.fingerprint(),
+        **order.buyer.fields(),
     )
     reason = _("sold (hold overridden)") if overridden else _("sold")
-    transition(artwork, S.SOLD, actor=actor, reason=reason, now=now)
-    return sale
+    transition(artwork, S.SOLD, actor=order.actor, reason=reason, now=now)
+    return SaleResult(sale=sale, replayed=False)
 
 
 def _replay(actor: User, key: str, fingerprint: str) -> SaleResult | None:
@@ -299,26 +334,31 @@ def _replay(actor: User, key: str, fingerprint: str) -> SaleResult | None:
 
 @transaction.atomic
 def cancel_sale(*, sale: Sale, actor: User, reason: str = "", now: dt.datetime | None = None) -> Sale:
-    """Cancel a sale (before its artist was paid) or refund it (after: the artist's share is deducted from
-    their next payout). The work is available again."""
+    """Cancel a sale (before its artist was paid: it leaves its statement, and a statement left empty goes)
+    or refund it (after: what the artist got is deducted from their next statement). The work is available
+    again, or withdrawn if its consignment has ended."""
     from .payouts import refresh_totals
 
-    now = now or timezone.now()
     artwork = locked(sale.artwork_id)
-    sale = Sale.objects.select_for_update(of=("self",)).select_related("payout").get(pk=sale.pk)
+    sale = Sale.objects.select_for_update().get(pk=sale.pk)
     if sale.status != Sale.Status.COMPLETED:
         raise Conflict(_("This sale is cancelled already."), fields={"status": [sale.status]})
-    paid = sale.payout is not None and sale.payout.status == sale.payout.Status.PAID
+    statement = (
+        ArtistPayout.objects.select_for_update().get(pk=sale.payout_id) if sale.payout_id is not None else None
+    )  # locked before deciding, so a payment being recorded is waited for
+    now = now or timezone.now()
+    paid = statement is not None and statement.status == ArtistPayout.Status.PAID
     sale.status = Sale.Status.REFUNDED if paid else Sale.Status.CANCELLED
     sale.cancelled_at, sale.cancel_reason = now, reason[:200]
-    draft = sale.payout if not paid else None
-    if draft is not None:
+    if statement is not None and not paid:
         sale.payout = None
     sale.save(update_fields=["status", "cancelled_at", "cancel_reason", "payout"])
-    if draft is not None:
-        refresh_totals(draft)
+    if statement is not None and not paid:
+        if statement.sales.exists() or statement.refunds.exists():
+            refresh_totals(statement)
+        else:
+            statement.delete()  # nothing left to pay: the period is free again
     label = _("sale refunded") if paid else _("sale cancelled")
-    # Back on sale; or withdrawn, if its consignment has ended meanwhile (staff then return it).
     back = S.AVAILABLE if consignment_on(artwork, local_today(now)) is not None else S.NOT_FOR_SALE
     transition(artwork, back, actor=actor, reason=(label + (": " + reason if reason else ""))[:200], now=now)
     return sale

@@ -38,7 +38,7 @@ S = Artwork.Status
 ALLOWED: dict[str, set[str]] = {
     S.NOT_FOR_SALE: {S.AVAILABLE, S.RETURNED},
     S.AVAILABLE: {S.ON_HOLD, S.SOLD, S.RETURNED, S.NOT_FOR_SALE},
-    S.ON_HOLD: {S.AVAILABLE, S.SOLD},
+    S.ON_HOLD: {S.AVAILABLE, S.SOLD, S.NOT_FOR_SALE},  # withdrawn: a hold that outlived its consignment
     S.SOLD: {S.AVAILABLE, S.NOT_FOR_SALE},  # a sale cancelled or refunded
     S.RETURNED: {S.AVAILABLE, S.NOT_FOR_SALE},
 }
@@ -100,7 +100,13 @@ def transition(
 
 
 def locked(artwork_id: int) -> Artwork:
-    artwork = Artwork.objects.select_for_update(of=("self",)).select_related("artist").filter(pk=artwork_id).first()
+    # FOR NO KEY UPDATE: serialises the writes of one work, yet lets rows pointing at it be inserted
+    artwork = (
+        Artwork.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("artist")
+        .filter(pk=artwork_id)
+        .first()
+    )
     if artwork is None:
         raise InvalidInput(_("No such artwork."), fields={"artwork": [_("No such artwork at this venue.")]})
     return artwork
@@ -123,7 +129,7 @@ def set_status(*, artwork: Artwork, status: str, actor: User, reason: str = "") 
 
 
 @transaction.atomic
-def create_artist(*, actor: User | None = None, **fields: Any) -> Artist:
+def create_artist(**fields: Any) -> Artist:
     artist = Artist(**fields)
     artist.full_clean()
     artist.save()
@@ -132,14 +138,24 @@ def create_artist(*, actor: User | None = None, **fields: Any) -> Artist:
 
 @transaction.atomic
 def update_artist(*, artist: Artist, changes: Mapping[str, Any]) -> Artist:
-    artist = Artist.objects.select_for_update().get(pk=artist.pk)
+    artist = Artist.objects.select_for_update(no_key=True).get(pk=artist.pk)
     for name, value in changes.items():
         setattr(artist, name, value)
     artist.full_clean()
     artist.save()
-    for artwork in Artwork.objects.filter(artist=artist, status__in=(S.AVAILABLE, S.ON_HOLD)).select_for_update():
-        record_artwork(artwork)  # the catalogue shows the artist's name
+    republish_artist(artist)
     return artist
+
+
+def republish_artist(artist: Artist) -> None:
+    """Tell the catalogue again about what shows the artist's name: their works on sale and the exhibitions
+    showing any of their works (call in the transaction that renamed them)."""
+    on_sale = Artwork.objects.filter(artist=artist, status__in=(S.AVAILABLE, S.ON_HOLD))
+    for artwork in on_sale.select_for_update(no_key=True).order_by("pk"):
+        record_artwork(artwork)
+    showing = Exhibition.objects.filter(items__artwork__artist=artist).distinct().order_by("pk")
+    for exhibition in Exhibition.objects.filter(pk__in=showing.values("pk")).select_for_update(no_key=True):
+        record_exhibition(exhibition)
 
 
 @transaction.atomic
@@ -205,7 +221,7 @@ def _check(artwork: Artwork) -> None:
 def update_artwork(*, artwork: Artwork, changes: Mapping[str, Any], actor: User | None) -> Artwork:
     """Change what describes a work (and its price). A set's shared fields flow to its editions; an
     edition's shared fields belong to its set."""
-    artwork = Artwork.objects.select_for_update().select_related("artist").get(pk=artwork.pk)
+    artwork = Artwork.objects.select_for_update(of=("self",), no_key=True).select_related("artist").get(pk=artwork.pk)
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput(_("These fields cannot be changed."), fields={n: [_("Read-only.")] for n in sorted(unknown)})
@@ -216,6 +232,11 @@ def update_artwork(*, artwork: Artwork, changes: Mapping[str, Any], actor: User 
                 _("An edition takes these from its set: change the set."),
                 fields={name: [_("Set on the edition set.")] for name in inherited},
             )
+    if "artist" in changes and changes["artist"].pk != artwork.artist_id and _has_dealings(artwork):
+        raise Conflict(
+            _("This work has been consigned or sold: its artist cannot change."),
+            fields={"artist": [_("Consigned or sold already.")]},
+        )
     if "price" in changes and artwork.status == S.SOLD:
         raise Conflict(_("The price of a sold work is the price it was sold at."), fields={"price": [_("Sold.")]})
     for name, value in changes.items():
@@ -236,6 +257,21 @@ def update_artwork(*, artwork: Artwork, changes: Mapping[str, Any], actor: User 
     return artwork
 
 
+def _has_dealings(artwork: Artwork) -> bool:
+    works = [artwork.pk, *Artwork.objects.filter(edition_of=artwork).values_list("pk", flat=True)]
+    return (
+        ConsignedWork.objects.filter(artwork__in=works).exists()
+        or Artwork.objects.filter(pk__in=works, sales__isnull=False).exists()
+    )
+
+
+LAST_DAY = dt.date(2999, 12, 31)  # dates past this are typing mistakes (and near Python's own limit)
+
+
+def _date_errors(**dates: dt.date | None) -> dict[str, list[str]]:
+    return {name: [_("Too far in the future.")] for name, day in dates.items() if day is not None and day > LAST_DAY}
+
+
 def _period(starts_on: dt.date, ends_on: dt.date | None) -> DateRange:
     return DateRange(starts_on, ends_on + dt.timedelta(days=1) if ends_on else None)
 
@@ -252,12 +288,12 @@ def consign(
 ) -> Consignment:
     """Record an artist's consignment of works. The works must be the artist's (editions, not sets) and
     under no other consignment for any day of the period (Conflict, naming them)."""
-    works = list(Artwork.objects.filter(pk__in=[a.pk for a in artworks]).select_for_update())
-    errors: dict[str, list[str]] = {}
+    works = list(Artwork.objects.filter(pk__in=[a.pk for a in artworks]).select_for_update(no_key=True))
+    errors = _date_errors(starts_on=starts_on, ends_on=ends_on)
     if not Decimal(0) <= commission_rate <= Decimal(100):
         errors["commission_rate"] = [_("Between 0 and 100 %.")]
     if ends_on is not None and ends_on < starts_on:
-        errors["ends_on"] = [_("The end comes before the start.")]
+        errors.setdefault("ends_on", []).append(_("The end comes before the start."))
     strangers = [w.pk for w in works if w.artist_id != artist.pk]
     if strangers:
         errors["artworks"] = [_("Not works of this artist: %(ids)s.") % {"ids": _ids(strangers)}]
@@ -299,15 +335,52 @@ def _overlap(ids: list[int]) -> Conflict:
 
 
 @transaction.atomic
-def end_consignment(*, consignment: Consignment, ends_on: dt.date) -> Consignment:
-    """Close an open or longer consignment on `ends_on` (the works' periods shrink with it)."""
+def end_consignment(
+    *, consignment: Consignment, ends_on: dt.date | None, actor: User | None = None, now: dt.datetime | None = None
+) -> Consignment:
+    """Move a consignment's end to `ends_on` (None: until further notice). Its works' periods follow; a
+    longer period may not run into another consignment of one of them (Conflict). Works on sale that are
+    no longer covered today are withdrawn from sale."""
     consignment = Consignment.objects.select_for_update().get(pk=consignment.pk)
-    if ends_on < consignment.starts_on:
-        raise InvalidInput(_("The end comes before the start."), fields={"ends_on": [_("Before the start.")]})
+    errors = _date_errors(ends_on=ends_on)
+    if ends_on is not None and ends_on < consignment.starts_on:
+        errors.setdefault("ends_on", []).append(_("Before the start."))
+    if errors:
+        raise InvalidInput(_("The consignment is not valid."), fields=errors)
+    period = _period(consignment.starts_on, ends_on)
+    works = list(consignment.items.values_list("artwork_id", flat=True))
+    taken = sorted(
+        ConsignedWork.objects.filter(artwork__in=works, period__overlap=period)
+        .exclude(consignment=consignment)
+        .values_list("artwork_id", flat=True)
+    )
+    if taken:
+        raise _overlap(taken)
     consignment.ends_on = ends_on
     consignment.save(update_fields=["ends_on"])
-    consignment.items.update(period=_period(consignment.starts_on, ends_on))
+    consignment.items.update(period=period)
+    withdraw_unconsigned(artwork_ids=works, actor=actor, now=now)
     return consignment
+
+
+def withdraw_unconsigned(
+    *, artwork_ids: list[int] | None = None, actor: User | None = None, now: dt.datetime | None = None
+) -> int:
+    """Works available for sale without a consignment covering today are withdrawn (not for sale); works on
+    hold follow when their hold ends. Returns how many."""
+    now = now or timezone.now()
+    today = local_today(now)
+    candidates = Artwork.objects.filter(status=S.AVAILABLE).exclude(consignment_items__period__contains=today)
+    if artwork_ids is not None:
+        candidates = candidates.filter(pk__in=artwork_ids)
+    withdrawn = 0
+    for artwork_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            artwork = locked(artwork_id)
+            if artwork.status == S.AVAILABLE and consignment_on(artwork, today) is None:
+                transition(artwork, S.NOT_FOR_SALE, actor=actor, reason=_("consignment ended"), now=now)
+                withdrawn += 1
+    return withdrawn
 
 
 @transaction.atomic
@@ -319,12 +392,14 @@ def save_exhibition(*, exhibition: Exhibition, artworks: list[Artwork] | None = 
         exhibition.full_clean(validate_constraints=False)
     except ValidationError as exc:
         raise InvalidInput(_("The exhibition is not valid."), fields=exc.message_dict) from exc
+    errors = _date_errors(starts_on=exhibition.starts_on, ends_on=exhibition.ends_on)
+    if errors:
+        raise InvalidInput(_("The exhibition is not valid."), fields=errors)
     if exhibition.ends_on < exhibition.starts_on:
         raise InvalidInput(
             _("The exhibition is not valid."), fields={"ends_on": [_("The end comes before the start.")]}
         )
-    exhibition.save()
-    Exhibition.objects.select_for_update().filter(pk=exhibition.pk).first()
+    exhibition.save()  # (the row stays locked until commit, keeping its outbox versions in order)
     if artworks is not None:
         sets = [a.pk for a in artworks if a.is_edition_set]
         if sets:

@@ -6,12 +6,14 @@ from hub.celery import VenueTask, app
 from tenants.selectors import venues
 
 from .sales import release_expired_holds
+from .services import withdraw_unconsigned
 
 
 @app.task(base=VenueTask, name="gallery.release_expired_holds", acks_late=True)
-def release_expired_holds_at_venue() -> int:
-    """Release the expired holds of the venue the message names."""
-    return release_expired_holds()
+def release_expired_holds_at_venue() -> dict[str, int]:
+    """Release the expired holds of the venue the message names, and withdraw from sale the works whose
+    consignment has ended."""
+    return {"holds_released": release_expired_holds(), "works_withdrawn": withdraw_unconsigned()}
 
 
 @app.task(name="gallery.release_expired_holds_everywhere")
