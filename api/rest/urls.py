@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerView
 
 from . import federation_views as fed
+from . import gallery_sales_views as gallery_books
 from . import gallery_views as gallery
 from . import venue_views as venue
 from .openapi import HostSchemaView
@@ -44,15 +45,15 @@ venue_urlpatterns = [
     path("consignments/<int:pk>/end/", gallery.ConsignmentEnd.as_view(), name="consignment-end"),
     path("exhibitions/", gallery.ExhibitionList.as_view(), name="exhibition-list"),
     path("exhibitions/<int:pk>/", gallery.ExhibitionDetail.as_view(), name="exhibition-detail"),
-    path("holds/", gallery.HoldList.as_view(), name="hold-list"),
-    path("holds/<int:pk>/release/", gallery.HoldRelease.as_view(), name="hold-release"),
-    path("sales/", gallery.SaleList.as_view(), name="sale-list"),
-    path("sales/<int:pk>/", gallery.SaleDetail.as_view(), name="sale-detail"),
-    path("sales/<int:pk>/cancel/", gallery.SaleCancel.as_view(), name="sale-cancel"),
-    path("payouts/", gallery.PayoutList.as_view(), name="payout-list"),
-    path("payouts/<int:pk>/", gallery.PayoutDetail.as_view(), name="payout-detail"),
-    path("payouts/<int:pk>/paid/", gallery.PayoutPaid.as_view(), name="payout-paid"),
-    path("payouts/<int:pk>/statement.csv", gallery.PayoutCsv.as_view(), name="payout-csv"),
+    path("holds/", gallery_books.HoldList.as_view(), name="hold-list"),
+    path("holds/<int:pk>/release/", gallery_books.HoldRelease.as_view(), name="hold-release"),
+    path("sales/", gallery_books.SaleList.as_view(), name="sale-list"),
+    path("sales/<int:pk>/", gallery_books.SaleDetail.as_view(), name="sale-detail"),
+    path("sales/<int:pk>/cancel/", gallery_books.SaleCancel.as_view(), name="sale-cancel"),
+    path("payouts/", gallery_books.PayoutList.as_view(), name="payout-list"),
+    path("payouts/<int:pk>/", gallery_books.PayoutDetail.as_view(), name="payout-detail"),
+    path("payouts/<int:pk>/paid/", gallery_books.PayoutPaid.as_view(), name="payout-paid"),
+    path("payouts/<int:pk>/statement.csv", gallery_books.PayoutCsv.as_view(), name="payout-csv"),
 ]
 
 federation_urlpatterns = [
