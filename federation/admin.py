@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hub.admin import ReadOnlyMixin
 from hub.errors import HubError
 
 from . import audit, gdpr, services
@@ -193,19 +194,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: the log is written by the services, never edited."""
 
     list_display = ["created_at", "action", "actor_label", "venue", "target_type", "target_id", "ip_address"]
     list_filter = ["action", "venue"]
     search_fields = ["actor_label", "target_id"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

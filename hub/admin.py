@@ -77,6 +77,20 @@ class VenueAdminSite(admin.AdminSite):
         return context
 
 
+class ReadOnlyMixin:
+    """For rows only services write (an audit log, sales): viewed in the admin, never added, changed or
+    deleted there."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class VenueModelAdmin(admin.ModelAdmin):
     """Rights in a venue's admin come from the person's role at that venue: staff view, add and change;
     managers also delete. (Django's per-model permissions are federation-wide, so they are not used here.)"""

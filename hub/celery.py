@@ -38,6 +38,15 @@ class VenueTask(TenantTask):
         headers[SCHEMA_HEADER] = venue_schema
         return self.apply_async(args=args, kwargs=kwargs, headers=headers, **options)
 
+    def apply_everywhere(self) -> list[str]:
+        """Send one message per venue (so one venue's failure stays its own); returns their slugs."""
+        from tenants.models import Venue
+
+        slugs = list(Venue.objects.order_by("schema_name").values_list("schema_name", flat=True))
+        for slug in slugs:
+            self.apply_for_venue(slug)
+        return slugs
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from django.conf import settings
         from django_tenants.utils import schema_context

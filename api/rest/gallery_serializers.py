@@ -98,10 +98,7 @@ class ArtworkSerializer(serializers.ModelSerializer[Artwork]):
         return {"number": artwork.edition_number or 0, "size": artwork.edition_size or 0, "set": artwork.edition_of_id}
 
 
-class ArtworkCreateSerializer(serializers.Serializer[Any]):
-    """A unique piece; an edition set (`edition_size`); or a numbered edition of a set (`edition_of` and
-    `edition_number`: it takes the set's artist, title, year, medium, sizes and description)."""
-
+class ArtworkUpdateSerializer(serializers.Serializer[Any]):
     artist = serializers.IntegerField(required=False, **ID)
     title = serializers.CharField(max_length=200, required=False)
     year = serializers.IntegerField(min_value=1000, max_value=2100, required=False, allow_null=True)
@@ -112,6 +109,12 @@ class ArtworkCreateSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     image_url = serializers.URLField(max_length=200, required=False, allow_blank=True)
     price = serializers.DecimalField(required=False, **PRICE)
+
+
+class ArtworkCreateSerializer(ArtworkUpdateSerializer):
+    """A unique piece; an edition set (`edition_size`); or a numbered edition of a set (`edition_of` and
+    `edition_number`: it takes the set's artist, title, year, medium, sizes and description)."""
+
     edition_size = serializers.IntegerField(min_value=1, max_value=999, required=False)
     edition_of = serializers.IntegerField(required=False, **ID)
     edition_number = serializers.IntegerField(min_value=1, max_value=999, required=False)
@@ -130,19 +133,6 @@ class ArtworkCreateSerializer(serializers.Serializer[Any]):
         if "edition_number" in data:
             raise serializers.ValidationError({"edition_of": [_("An edition number needs its edition set.")]})
         return data
-
-
-class ArtworkUpdateSerializer(serializers.Serializer[Any]):
-    artist = serializers.IntegerField(required=False, **ID)
-    title = serializers.CharField(max_length=200, required=False)
-    year = serializers.IntegerField(min_value=1000, max_value=2100, required=False, allow_null=True)
-    medium = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    height_cm = serializers.DecimalField(**SIZE)
-    width_cm = serializers.DecimalField(**SIZE)
-    depth_cm = serializers.DecimalField(**SIZE)
-    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    image_url = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    price = serializers.DecimalField(required=False, **PRICE)
 
 
 class StatusChangeSerializer(serializers.Serializer[Any]):

@@ -8,8 +8,6 @@ row lock on the resource.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from federation.models import Organisation, User
 from federation.permissions import Action, can
 from federation.selectors import active_organisations, network_terms
+from hub import idempotency
 from hub.errors import Conflict, HubError, InvalidInput, NotFound
 from tenants.models import Venue
 from tenants.selectors import active_venue
@@ -42,10 +41,6 @@ class QuotaExceeded(HubError):
 class BookingResult:
     booking: Booking
     replayed: bool  # True when an Idempotency-Key repeated an earlier request: nothing new was written
-
-
-def _fingerprint(**request: object) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _terms_for(member: User, venue: Venue, resource: Resource) -> tuple[Organisation | None, str, int | None]:
@@ -103,7 +98,9 @@ def book_resource(
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     if not can(member, Action.VENUE_BOOK, venue):
         raise NotAllowed(_("You may not book at this venue."))
-    fingerprint = _fingerprint(resource=resource_id, start=start.isoformat(), end=end.isoformat(), seats=seats)
+    fingerprint = idempotency.fingerprint(
+        resource=resource_id, start=start.isoformat(), end=end.isoformat(), seats=seats
+    )
     if idempotency_key:
         earlier = _replay(member, idempotency_key, fingerprint)
         if earlier is not None:
@@ -158,15 +155,8 @@ def book_resource(
 
 
 def _replay(member: User, key: str, fingerprint: str) -> BookingResult | None:
-    earlier = Booking.objects.filter(member=member, idempotency_key=key).first()
-    if earlier is None:
-        return None
-    if earlier.request_fingerprint != fingerprint:
-        raise InvalidInput(
-            _("This Idempotency-Key was used for another request."),
-            fields={"idempotency_key": [_("Already used with a different body.")]},
-        )
-    return BookingResult(booking=earlier, replayed=True)
+    earlier = idempotency.earlier(Booking.objects.filter(member=member, idempotency_key=key), fingerprint)
+    return BookingResult(booking=earlier, replayed=True) if earlier is not None else None
 
 
 def _check_quota(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hub.celery import VenueTask, app
-from tenants.selectors import venues
 
 from .services import release_no_shows
 
@@ -17,7 +16,4 @@ def release_no_shows_at_venue() -> int:
 @app.task(name="coworking.release_no_shows_everywhere")
 def release_no_shows_everywhere() -> list[str]:
     """Beat entry point (public schema): one venue task per venue, so one venue's failure stays its own."""
-    slugs = list(venues().values_list("schema_name", flat=True))
-    for slug in slugs:
-        release_no_shows_at_venue.apply_for_venue(slug)
-    return slugs
+    return release_no_shows_at_venue.apply_everywhere()

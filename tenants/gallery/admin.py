@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from federation.models import User
-from hub.admin import VenueModelAdmin, _can, venue_admin_site
+from hub.admin import ReadOnlyMixin, VenueModelAdmin, _can, venue_admin_site
 from hub.errors import HubError
 
 from . import payouts, sales, services
@@ -40,15 +40,8 @@ def _each(
         modeladmin.message_user(request, _("%(n)d changed.") % {"n": done}, messages.SUCCESS)
 
 
-class ReadOnlyAdmin(VenueModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyMixin, VenueModelAdmin):
+    pass
 
 
 @admin.register(Artist, site=venue_admin_site)
@@ -213,8 +206,15 @@ class ExhibitionAdmin(VenueModelAdmin):
         pass
 
 
+class ActionsOnlyAdmin(ReadOnlyAdmin):
+    """Read-only forms; the list's actions (which call the services) stay open to the venue's staff."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and _can(request, "venue.operate")
+
+
 @admin.register(Hold, site=venue_admin_site)
-class HoldAdmin(ReadOnlyAdmin):
+class HoldAdmin(ActionsOnlyAdmin):
     """Holds are placed through the API (or the demo); here staff see them and release them."""
 
     list_display = ["artwork", "buyer_label", "expires_at", "status"]
@@ -222,24 +222,18 @@ class HoldAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     actions = ["release"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and _can(request, "venue.operate")  # the list's actions, never the form
-
     @admin.action(description=_("Release the hold"))
     def release(self, request: HttpRequest, rows: QuerySet[Hold]) -> None:
         _each(self, request, rows, lambda h: sales.release_hold(hold=h, actor=_person(request)))
 
 
 @admin.register(Sale, site=venue_admin_site)
-class SaleAdmin(ReadOnlyAdmin):
+class SaleAdmin(ActionsOnlyAdmin):
     list_display = ["artwork", "buyer_label", "price", "vat_regime", "author_due", "status", "sold_at"]
     list_select_related = ["artwork", "buyer_person", "buyer_organisation"]
     list_filter = ["status", "vat_regime", "payment_method", "resale_right_applies"]
     search_fields = ["artwork__title", "buyer_name", "buyer_email"]
     actions = ["cancel"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and _can(request, "venue.operate")
 
     @admin.action(description=_("Cancel or refund the sale"))
     def cancel(self, request: HttpRequest, rows: QuerySet[Sale]) -> None:
@@ -247,14 +241,11 @@ class SaleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ArtistPayout, site=venue_admin_site)
-class ArtistPayoutAdmin(ReadOnlyAdmin):
+class ArtistPayoutAdmin(ActionsOnlyAdmin):
     list_display = ["artist", "period_start", "period_end", "sales_count", "net_due", "contribution", "status"]
     list_select_related = ["artist"]
     list_filter = ["status", "artist"]
     actions = ["mark_paid"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and _can(request, "venue.operate")
 
     @admin.action(description=_("Mark paid"))
     def mark_paid(self, request: HttpRequest, rows: QuerySet[ArtistPayout]) -> None:

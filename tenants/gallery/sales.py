@@ -7,8 +7,6 @@ that up in the database."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from federation.models import Organisation, User
 from federation.permissions import Action, can
+from hub import idempotency
 from hub.errors import Conflict, HubError, InvalidInput
 from tenants.selectors import active_venue
 
@@ -149,10 +148,6 @@ class SaleResult:
     replayed: bool  # an Idempotency-Key repeated an earlier request: nothing new was written
 
 
-def _fingerprint(**request: object) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def sell(
     *,
     artwork_id: int,
@@ -221,7 +216,7 @@ class SaleOrder:
 
     def fingerprint(self) -> str:
         buyer = self.buyer
-        return _fingerprint(
+        return idempotency.fingerprint(
             artwork=self.artwork_id,
             buyer=[
                 buyer.person and buyer.person.pk,
@@ -321,15 +316,8 @@ def _sell(order: SaleOrder, now: dt.datetime | None) -> SaleResult:
 
 
 def _replay(actor: User, key: str, fingerprint: str) -> SaleResult | None:
-    earlier = Sale.objects.filter(sold_by=actor, idempotency_key=key).first()
-    if earlier is None:
-        return None
-    if earlier.request_fingerprint != fingerprint:
-        raise InvalidInput(
-            _("This Idempotency-Key was used for another request."),
-            fields={"idempotency_key": [_("Already used with a different body.")]},
-        )
-    return SaleResult(sale=earlier, replayed=True)
+    earlier = idempotency.earlier(Sale.objects.filter(sold_by=actor, idempotency_key=key), fingerprint)
+    return SaleResult(sale=earlier, replayed=True) if earlier is not None else None
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hub.celery import VenueTask, app
-from tenants.selectors import venues
 
 from .sales import release_expired_holds
 from .services import withdraw_unconsigned
@@ -19,7 +18,4 @@ def release_expired_holds_at_venue() -> dict[str, int]:
 @app.task(name="gallery.release_expired_holds_everywhere")
 def release_expired_holds_everywhere() -> list[str]:
     """Beat entry point (public schema): one venue task per venue."""
-    slugs = list(venues().values_list("schema_name", flat=True))
-    for slug in slugs:
-        release_expired_holds_at_venue.apply_for_venue(slug)
-    return slugs
+    return release_expired_holds_at_venue.apply_everywhere()
