@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from tenants.coworking.demo import load_bookings, load_plans, load_resources
+from tenants.events.demo import load_events
 from tenants.gallery.demo import load_gallery
 from tenants.models import Venue
 from tenants.services import create_venue
@@ -283,6 +284,7 @@ def load_demo() -> dict[str, int]:
         load_plans(venue, homed)
         load_bookings(venue, members)
         load_gallery(venue)
+        load_events(venue, members)
 
     return {
         "venues": Venue.objects.count(),

@@ -28,7 +28,7 @@ class Action(StrEnum):
     PROFILE = "profile"  # one's own profile, export, tokens: any active person
     APPLY = "organisation.apply"  # apply for an organisation's membership: any active person
     VENUE_BROWSE = "venue.browse"  # a venue's bookable offer: any active person
-    GALLERY_BROWSE = "gallery.browse"  # a venue's works on sale and exhibitions: anyone, signed in or not
+    VENUE_PUBLIC = "venue.public"  # a venue's public face: works on sale, exhibitions, events: anyone
     VENUE_BOOK = "venue.book"  # book at a venue: home members, and others as network passes allow
     VENUE_ADMIN = "venue.admin"  # enter the venue's admin: its staff and managers
     VENUE_OPERATE = "venue.operate"  # day-to-day work at the venue (bookings, gallery, members list)
@@ -57,7 +57,7 @@ def can(principal: Principal | None, action: Action | str, venue: Venue | None =
     """May `principal` do `action` (at `venue`, for venue actions)? Unknown actions are refused."""
     if action == Action.DIRECTORY_READ:
         return True
-    if action == Action.GALLERY_BROWSE:
+    if action == Action.VENUE_PUBLIC:
         return venue is not None
     if isinstance(principal, Partner):
         return (

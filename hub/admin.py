@@ -5,7 +5,8 @@ Both ask `federation.permissions.can()` who may enter, with a login form that as
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -16,6 +17,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from hub.http import current_venue
+
+if TYPE_CHECKING:
+    from federation.models import User
 
 
 def _can(request: HttpRequest, action: str, user: Any = None) -> bool:
@@ -128,3 +132,32 @@ class VenueModelAdmin(admin.ModelAdmin):
 
 
 venue_admin_site = VenueAdminSite(name="venue_admin")
+
+
+class ActionsOnlyAdmin(ReadOnlyMixin, VenueModelAdmin):
+    """Rows the services own: read-only forms, while the list's actions (which call the services) stay open
+    to the venue's staff."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and _can(request, "venue.operate")
+
+
+def acting_person(request: HttpRequest) -> User:
+    """The person using a venue's admin (the site admits signed-in staff only)."""
+    return cast("User", request.user)
+
+
+def apply_each(modeladmin: admin.ModelAdmin, request: HttpRequest, rows: Any, change: Callable[[Any], Any]) -> None:
+    """An admin action's work: `change` each selected row through a service; a refusal is reported and the
+    other rows still change."""
+    from hub.errors import HubError
+
+    done = 0
+    for row in rows:
+        try:
+            change(row)
+            done += 1
+        except HubError as exc:
+            modeladmin.message_user(request, "%s: %s" % (row, exc.message), messages.ERROR)
+    if done:
+        modeladmin.message_user(request, _("%(n)d changed.") % {"n": done}, messages.SUCCESS)

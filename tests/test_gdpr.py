@@ -74,7 +74,9 @@ def test_erasure_anonymises_everywhere_and_keeps_the_rest(visit_logs: Cast) -> N
 
     report = gdpr.erase_person(person=member, actor=admin)
 
-    assert report.venues == {slug: {"coworking": 0, "gallery": 0, "visit_log": 1} for slug in ("battants", "gresilles")}
+    assert report.venues == {
+        slug: {"coworking": 0, "events": 0, "gallery": 0, "visit_log": 1} for slug in ("battants", "gresilles")
+    }
     erased = User.objects.get(pk=member.pk)
     assert (erased.email, erased.full_name, erased.is_active) == (f"erased-{member.pk}@erased.invalid", "", False)
     assert not erased.has_usable_password()

@@ -67,6 +67,16 @@ MATRIX: list[tuple[str, str, str, dict[str, Any] | None, dict[str, int]]] = [
         {"name": "Camille Martin"},
         VENUE_A_WORK | {"staff_a": 201, "manager_a": 201, "admin": 201},
     ),
+    ("get", A, "/api/v1/events/", None, EVERYONE),
+    ("get", B, "/api/v1/programmes/", None, EVERYONE),
+    ("get", A, "/api/v1/registrations/", None, PERSONAL),
+    (
+        "post",
+        A,
+        "/api/v1/programmes/",
+        {"title": "Parcours", "visibility": "public"},
+        VENUE_A_WORK | {"staff_a": 201, "manager_a": 201, "admin": 201},
+    ),
     ("get", A, "/api/v1/resources/{a_resource}/", None, BROWSE),
     ("get", B, "/api/v1/resources/{a_resource}/", None, PERSONAL | {r: 404 for r, s in PERSONAL.items() if s == 200}),
     # Only its holder deletes a token; to everyone else it does not exist.
@@ -160,5 +170,5 @@ def test_booking_elsewhere_follows_the_network_passes(cast: Cast) -> None:
 def test_a_deactivated_person_may_do_nothing(cast: Cast) -> None:
     admin = cast.people["admin"]
     admin.is_active = False
-    public = {Action.DIRECTORY_READ, Action.GALLERY_BROWSE}  # what anyone may do, signed in or not
+    public = {Action.DIRECTORY_READ, Action.VENUE_PUBLIC}  # what anyone may do, signed in or not
     assert not any(can(admin, action, cast.venue_a) for action in Action if action not in public)

@@ -17,6 +17,8 @@ from federation.tokens import TokenRejected, authenticate_token
 from hub.http import current_venue
 from tenants.coworking.calendars import bookings_feed
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
+from tenants.events.calendars import events_feed, registrations_feed
+from tenants.events.models import Event, Registration, Visibility
 from tenants.models import Venue
 
 FEED_DAYS_BACK = 90  # a member's feed: the last three months and everything ahead
@@ -63,4 +65,29 @@ def resource_feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             venue, "%s — %s" % (venue.name, resource.name), bookings.select_related("resource"), private=False
         ),
         "resource-%d" % resource.pk,
+    )
+
+
+@require_GET
+def public_events_feed(request: HttpRequest) -> HttpResponse:
+    """The venue's public programme: published events open to everyone, from a month back."""
+    venue = current_venue(request)
+    assert isinstance(venue, Venue)
+    since = timezone.now() - dt.timedelta(days=30)
+    events = Event.objects.filter(is_published=True, visibility=Visibility.PUBLIC, ends_at__gte=since)
+    response = _ics(events_feed(venue, "%s — agenda" % venue.name, events.order_by("starts_at", "id")), "events")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def my_registrations_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The token holder's registrations to this venue's events."""
+    person, venue = _holder(token), current_venue(request)
+    assert isinstance(venue, Venue)
+    since = timezone.now() - dt.timedelta(days=FEED_DAYS_BACK)
+    rows = Registration.objects.filter(person=person, event__ends_at__gte=since).select_related("event")
+    return _ics(
+        registrations_feed(venue, "%s — mes inscriptions" % venue.name, rows.order_by("event__starts_at")),
+        "registrations",
     )

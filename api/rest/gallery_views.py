@@ -79,7 +79,7 @@ class ArtworkList(APIView):
 
     pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
 
-    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.GALLERY_BROWSE)
+    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.VENUE_PUBLIC)
 
     @extend_schema(
         parameters=[
@@ -114,7 +114,7 @@ class ArtworkList(APIView):
 
 
 class ArtworkDetail(APIView):
-    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.GALLERY_BROWSE)
+    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.VENUE_PUBLIC)
 
     @extend_schema(responses=gs.ArtworkSerializer)
     def get(self, request: Request, pk: int) -> Response:
@@ -219,7 +219,7 @@ class ExhibitionList(APIView):
 
     pagination_class = CappedLimitOffsetPagination  # (documents the page envelope)
 
-    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.GALLERY_BROWSE)
+    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.VENUE_PUBLIC)
 
     @extend_schema(responses=gs.ExhibitionSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -235,7 +235,7 @@ class ExhibitionList(APIView):
 
 
 class ExhibitionDetail(APIView):
-    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.GALLERY_BROWSE)
+    get_permissions = writes_need(Action.VENUE_OPERATE, reads=Action.VENUE_PUBLIC)
 
     @extend_schema(responses=gs.ExhibitionSerializer)
     def get(self, request: Request, pk: int) -> Response:

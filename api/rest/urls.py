@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerView
 
+from . import events_views as events
 from . import federation_views as fed
 from . import gallery_sales_views as gallery_books
 from . import gallery_views as gallery
@@ -54,6 +55,24 @@ venue_urlpatterns = [
     path("payouts/<int:pk>/", gallery_books.PayoutDetail.as_view(), name="payout-detail"),
     path("payouts/<int:pk>/paid/", gallery_books.PayoutPaid.as_view(), name="payout-paid"),
     path("payouts/<int:pk>/statement.csv", gallery_books.PayoutCsv.as_view(), name="payout-csv"),
+    path("events/", events.EventList.as_view(), name="event-list"),
+    path("events/<int:pk>/", events.EventDetail.as_view(), name="event-detail"),
+    path("events/<int:pk>/cancel/", events.EventCancel.as_view(), name="event-cancel"),
+    path("events/<int:pk>/registrations/", events.EventRegistrations.as_view(), name="event-registrations"),
+    path(
+        "events/<int:pk>/registrations/<int:registration>/cancel/",
+        events.RegistrationCancel.as_view(),
+        name="registration-cancel",
+    ),
+    path(
+        "events/<int:pk>/registrations/<int:registration>/check-in/",
+        events.RegistrationCheckIn.as_view(),
+        name="registration-check-in",
+    ),
+    path("registrations/", events.MyRegistrations.as_view(), name="my-registrations"),
+    path("programmes/", events.ProgrammeList.as_view(), name="programme-list"),
+    path("programmes/<int:pk>/", events.ProgrammeDetail.as_view(), name="programme-detail"),
+    path("programmes/<int:pk>/register/", events.ProgrammeRegister.as_view(), name="programme-register"),
 ]
 
 federation_urlpatterns = [

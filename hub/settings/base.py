@@ -42,6 +42,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenants.coworking",
     "tenants.gallery",
+    "tenants.events",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -127,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coursive Hub <noreply@coursive.example>")
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -182,6 +185,11 @@ SPECTACULAR_SETTINGS = {
         "HoldStatusEnum": "tenants.gallery.models.Hold.Status",
         "SaleStatusEnum": "tenants.gallery.models.Sale.Status",
         "PayoutStatusEnum": "tenants.gallery.models.ArtistPayout.Status",
+        "EventKindEnum": "tenants.events.models.Event.Kind",
+        "EventStatusEnum": "tenants.events.models.Event.Status",
+        "RegistrationStatusEnum": "tenants.events.models.Registration.Status",
+        "RegistrationCategoryEnum": "tenants.events.models.Registration.Category",
+        "VisibilityEnum": "tenants.events.models.Visibility",
     },
 }
 

@@ -28,3 +28,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Mail (waiting-list promotions, cancelled events): smtp://user:password@host:587 (submission, STARTTLS)
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))

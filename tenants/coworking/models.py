@@ -199,6 +199,10 @@ class Booking(models.Model):
 
     ACTIVE = (Status.CONFIRMED, Status.CHECKED_IN)
 
+    class Purpose(models.TextChoices):
+        MEMBER = "member", _("a member's booking")
+        EVENT = "event", _("a venue event")
+
     resource = models.ForeignKey(
         Resource, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("resource")
     )
@@ -245,6 +249,13 @@ class Booking(models.Model):
         blank=True,
         db_index=True,
         help_text=_("Shared by the occurrences of a recurring booking."),
+    )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=10,
+        choices=Purpose.choices,
+        default=Purpose.MEMBER,
+        help_text=_("A room taken for one of the venue's events is never released as a no-show."),
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)

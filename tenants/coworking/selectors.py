@@ -18,4 +18,5 @@ def bookings_at_venue() -> QuerySet[Booking]:
 
 
 def bookings_of(member: User) -> QuerySet[Booking]:
-    return bookings_at_venue().filter(member=member)
+    """A member's own bookings (not the rooms they took for a venue event as its staff)."""
+    return bookings_at_venue().filter(member=member, purpose=Booking.Purpose.MEMBER)

@@ -261,6 +261,7 @@ def release_no_shows(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             count = Booking.objects.filter(
                 resource=resource,
+                purpose=Booking.Purpose.MEMBER,
                 status=Booking.Status.CONFIRMED,
                 during__startswith__lte=cutoff,
                 during__endswith__gt=now,
@@ -269,3 +270,48 @@ def release_no_shows(*, now: dt.datetime | None = None) -> int:
                 _availability_changed(resource, now)
         released += count
     return released
+
+
+def reserve_room(*, resource_id: int, start: dt.datetime, end: dt.datetime, organiser: User) -> Booking:
+    """Take a room of the active venue for one of its events, at no charge and outside the opening-hours
+    rules (events run in the evening too). The exclusion constraint keeps it from any other booking:
+    Conflict with the interval taken. Call inside the transaction of the event's change."""
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    resource = Resource.objects.filter(pk=resource_id, is_active=True).first()
+    if resource is None:
+        raise InvalidInput(_("No such room."), fields={"room": [_("No such resource at this venue.")]})
+    if not resource.exclusive:
+        raise InvalidInput(
+            _("An event takes a room for itself."), fields={"room": [_("Choose a room, not a pooled space.")]}
+        )
+    booking = Booking(
+        resource=resource,
+        member=organiser,
+        during=DateTimeTZRange(start, end),
+        blocks=DateTimeTZRange(start, end + dt.timedelta(minutes=resource.buffer_minutes)),
+        exclusive=True,
+        rate_category="event",
+        price_excl_vat=Decimal("0.00"),
+        vat_rate=resource.vat_rate,
+        price_incl_vat=Decimal("0.00"),
+        purpose=Booking.Purpose.EVENT,
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        conflict = _conflict(resource, booking)
+        raise Conflict(
+            _("The room is already booked at that time."), fields={"room": conflict.fields.get("conflict", [])}
+        ) from exc
+    _availability_changed(resource, timezone.now())
+    return booking
+
+
+def release_room(*, booking: Booking) -> None:
+    """Give back a room an event had taken (the event moved or was cancelled)."""
+    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    if booking.status in Booking.ACTIVE:
+        booking.status, booking.cancelled_at = Booking.Status.CANCELLED, timezone.now()
+        booking.save(update_fields=["status", "cancelled_at"])
+        _availability_changed(booking.resource, timezone.now())

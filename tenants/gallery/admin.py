@@ -4,7 +4,6 @@ change through actions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -13,31 +12,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from federation.models import User
-from hub.admin import ReadOnlyMixin, VenueModelAdmin, _can, venue_admin_site
-from hub.errors import HubError
+from hub.admin import (
+    ActionsOnlyAdmin,
+    ReadOnlyMixin,
+    VenueModelAdmin,
+    _can,
+    acting_person,
+    apply_each,
+    venue_admin_site,
+)
 
 from . import payouts, sales, services
 from .models import Artist, ArtistPayout, Artwork, ArtworkStatusChange, Consignment, Exhibition, Hold, Sale
-
-
-def _person(request: HttpRequest) -> User:
-    return cast(User, request.user)  # the admin site admits signed-in staff only
-
-
-def _each(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, rows: QuerySet[Any], change: Callable[[Any], Any]
-) -> None:
-    """Apply `change` to each selected row; a refused change is reported, the others still happen."""
-    done = 0
-    for row in rows:
-        try:
-            change(row)
-            done += 1
-        except HubError as exc:
-            modeladmin.message_user(request, "%s: %s" % (row, exc.message), messages.ERROR)
-    if done:
-        modeladmin.message_user(request, _("%(n)d changed.") % {"n": done}, messages.SUCCESS)
 
 
 class ReadOnlyAdmin(ReadOnlyMixin, VenueModelAdmin):
@@ -96,13 +82,15 @@ class ArtworkAdmin(VenueModelAdmin):
     def save_model(self, request: HttpRequest, obj: Artwork, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
-            saved = services.update_artwork(artwork=obj, changes=data, actor=_person(request))
+            saved = services.update_artwork(artwork=obj, changes=data, actor=acting_person(request))
         else:
-            saved = services.create_artwork(actor=_person(request), fields=data)
+            saved = services.create_artwork(actor=acting_person(request), fields=data)
         obj.pk = saved.pk
 
     def _set(self, request: HttpRequest, rows: QuerySet[Artwork], status: str) -> None:
-        _each(self, request, rows, lambda a: services.set_status(artwork=a, status=status, actor=_person(request)))
+        apply_each(
+            self, request, rows, lambda a: services.set_status(artwork=a, status=status, actor=acting_person(request))
+        )
 
     @admin.action(description=_("Offer for sale"))
     def offer_for_sale(self, request: HttpRequest, rows: QuerySet[Artwork]) -> None:
@@ -150,7 +138,9 @@ class ConsignmentAdmin(VenueModelAdmin):
     def save_model(self, request: HttpRequest, obj: Consignment, form: Any, change: bool) -> None:
         if change:
             if "ends_on" in form.changed_data:
-                services.end_consignment(consignment=obj, ends_on=form.cleaned_data["ends_on"], actor=_person(request))
+                services.end_consignment(
+                    consignment=obj, ends_on=form.cleaned_data["ends_on"], actor=acting_person(request)
+                )
             return
         saved = services.consign(
             artist=obj.artist,
@@ -206,13 +196,6 @@ class ExhibitionAdmin(VenueModelAdmin):
         pass
 
 
-class ActionsOnlyAdmin(ReadOnlyAdmin):
-    """Read-only forms; the list's actions (which call the services) stay open to the venue's staff."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and _can(request, "venue.operate")
-
-
 @admin.register(Hold, site=venue_admin_site)
 class HoldAdmin(ActionsOnlyAdmin):
     """Holds are placed through the API (or the demo); here staff see them and release them."""
@@ -224,7 +207,7 @@ class HoldAdmin(ActionsOnlyAdmin):
 
     @admin.action(description=_("Release the hold"))
     def release(self, request: HttpRequest, rows: QuerySet[Hold]) -> None:
-        _each(self, request, rows, lambda h: sales.release_hold(hold=h, actor=_person(request)))
+        apply_each(self, request, rows, lambda h: sales.release_hold(hold=h, actor=acting_person(request)))
 
 
 @admin.register(Sale, site=venue_admin_site)
@@ -237,7 +220,7 @@ class SaleAdmin(ActionsOnlyAdmin):
 
     @admin.action(description=_("Cancel or refund the sale"))
     def cancel(self, request: HttpRequest, rows: QuerySet[Sale]) -> None:
-        _each(self, request, rows, lambda s: sales.cancel_sale(sale=s, actor=_person(request)))
+        apply_each(self, request, rows, lambda s: sales.cancel_sale(sale=s, actor=acting_person(request)))
 
 
 @admin.register(ArtistPayout, site=venue_admin_site)
@@ -252,4 +235,4 @@ class ArtistPayoutAdmin(ActionsOnlyAdmin):
         if not _can(request, "venue.manage"):
             self.message_user(request, _("Only a manager marks a statement paid."), messages.ERROR)
             return
-        _each(self, request, rows, lambda p: payouts.mark_paid(payout=p, actor=_person(request)))
+        apply_each(self, request, rows, lambda p: payouts.mark_paid(payout=p, actor=acting_person(request)))

@@ -1,0 +1,34 @@
+"""The events app's part of GDPR export and erasure (run once per venue schema). Registrations hold no
+personal field of their own (they point at the person, pseudonymised by the federation), so erasure
+changes nothing here; attendance figures stay for the partners' statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from federation.models import User
+
+from .models import Event, Registration
+
+
+def export_person(person: User) -> dict[str, Any]:
+    return {
+        "registrations": [
+            {
+                "event": r.event.title,
+                "starts_at": r.event.starts_at.isoformat(),
+                "status": r.status,
+                "price": str(r.price),
+                "registered_at": r.created_at.isoformat(),
+            }
+            for r in Registration.objects.filter(person=person).select_related("event").order_by("created_at")
+        ],
+        "advice_given": [
+            {"event": e.title, "starts_at": e.starts_at.isoformat()}
+            for e in Event.objects.filter(advisor=person).order_by("starts_at")
+        ],
+    }
+
+
+def anonymise_person(person: User) -> int:
+    return 0
