@@ -164,6 +164,8 @@ def test_attendance_is_recorded_by_staff_within_its_window(programme: Stage) -> 
             registrations.check_in(registration=registration)
         came = registrations.check_in(registration=registration, now=programme.cafe.starts_at + dt.timedelta(minutes=5))
         assert (came.status, came.attended_at is not None) == (R.ATTENDED, True)
+        told = OutboxEvent.objects.filter(aggregate_type="event", aggregate_id=str(programme.cafe.pk)).latest("version")
+        assert told.payload["attended"] == 1  # what the partners' attendance figures are built from
         with pytest.raises(Conflict):
             registrations.check_in(registration=came, now=programme.cafe.starts_at)
 

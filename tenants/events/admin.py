@@ -27,22 +27,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "capacity",
-            "price_member",
-            "price_network",
-            "price_public",
-            "visibility",
-            "registration_deadline",
-            "is_published",
-            "programme",
-            "advisor",
-        ]
+        fields = list(services.EDITABLE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 """Outbox events of a venue's programme for the shared catalogue: its events and programmes that members of
-other venues or the public may see, with the seats left. Call in the transaction of the change, with the
-row locked; `published` false tells the catalogue to drop the entry."""
+other venues or the public may see, with the seats left (and attendance, for the partners' rollups). Call in
+the transaction of the change, with the row locked; `published` false tells the catalogue to drop it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ CATALOGUE = (Visibility.NETWORK, Visibility.PUBLIC)  # a venue-only event stays 
 
 def event_payload(event: Event) -> dict[str, object]:
     held = event.registrations.filter(status__in=Registration.HOLDS_A_SEAT).count()
+    attended = event.registrations.filter(status=Registration.Status.ATTENDED).count()
     return {
         "id": event.pk,
         "kind": event.kind,
@@ -29,6 +30,7 @@ def event_payload(event: Event) -> dict[str, object]:
         },
         "capacity": event.capacity,
         "seats_left": max(event.capacity - held, 0),
+        "attended": attended,  # for the partners' attendance figures
         "programme": event.programme_id,
         "published": event.is_published and event.status == Event.Status.SCHEDULED and event.visibility in CATALOGUE,
     }

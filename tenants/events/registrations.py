@@ -182,6 +182,7 @@ def check_in(*, registration: Registration, now: dt.datetime | None = None) -> R
         )
     registration.status, registration.attended_at = R.ATTENDED, now
     registration.save(update_fields=["status", "attended_at"])
+    record_event(event)
     return registration
 
 

@@ -23,7 +23,7 @@ from .models import MAX_PRICE, Event, Programme, Registration
 from .outbox import record_event, record_programme
 from .registrations import promote, seats_held
 
-EDITABLE = {
+EDITABLE = (  # in the order the admin shows them
     "kind",
     "title",
     "description",
@@ -38,7 +38,7 @@ EDITABLE = {
     "is_published",
     "programme",
     "advisor",
-}
+)
 LAST_MOMENT = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
 UNCHANGED: Any = object()
 
@@ -82,7 +82,7 @@ def save_event(*, event: Event, changes: Mapping[str, Any], room: int | None = U
         event = Event.objects.select_for_update(of=("self",)).select_related("room_booking").get(pk=event.pk)
         if event.status == Event.Status.CANCELLED:
             raise Conflict(_("This event is cancelled."), fields={"status": [event.status]})
-    unknown = set(changes) - EDITABLE
+    unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed."), fields={n: [_("Read-only.")] for n in sorted(unknown)})
     before = (event.starts_at, event.ends_at) if not creating else None
