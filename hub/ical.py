@@ -24,7 +24,7 @@ class VenueCalendar:
 
     def add(self, uid: str, start: dt.datetime, end: dt.datetime, summary: str, status: str, **extra: str) -> None:
         event = Event()
-        event.add("uid", "%s-%s@coursive-hub" % (uid, self.venue.schema_name))
+        event.add("uid", "%s@coursive-hub" % uid)  # stable: clients match updates on it
         event.add("dtstamp", self.stamp)
         event.add("dtstart", start.astimezone(self.venue.tzinfo))
         event.add("dtend", end.astimezone(self.venue.tzinfo))

@@ -267,7 +267,7 @@ def test_a_venue_only_programme_does_not_exist_for_others(programme: Stage) -> N
 
 def test_an_event_books_its_room_through_the_coworking_and_conflicts_are_refused(programme: Stage) -> None:
     with schema_context(A):
-        room = Resource.objects.create(name="Salle Tilleul bis", kind="meeting_room", buffer_minutes=15)
+        room = Resource.objects.create(name="Salle Tilleul bis", kind="meeting_room", buffer_minutes=15, capacity=20)
         desks = Resource.objects.create(name="Plateau", kind="desk", mode="pooled", capacity=10)
         held = services.save_event(event=programme.workshop, changes={}, room=room.pk, actor=programme.staff)
         booking = held.room_booking
@@ -307,7 +307,7 @@ def test_an_event_books_its_room_through_the_coworking_and_conflicts_are_refused
 
 def test_a_room_taken_by_a_member_refuses_the_event(programme: Stage) -> None:
     with schema_context(A):
-        room = Resource.objects.create(name="Studio", kind="studio")
+        room = Resource.objects.create(name="Studio", kind="studio", capacity=10)
         Booking.objects.create(
             resource=room,
             member=programme.member,
@@ -328,7 +328,7 @@ def test_event_rooms_are_never_released_as_no_shows(programme: Stage) -> None:
     from tenants.coworking.services import release_no_shows
 
     with schema_context(A):
-        room = Resource.objects.create(name="Salle", kind="meeting_room", no_show_minutes=15)
+        room = Resource.objects.create(name="Salle", kind="meeting_room", no_show_minutes=15, capacity=10)
         held = services.save_event(event=programme.cafe, changes={}, room=room.pk, actor=programme.staff)
         assert release_no_shows(now=programme.cafe.starts_at + dt.timedelta(minutes=30)) == 0
         assert Booking.objects.get(event=held).status == "confirmed"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.utils.translation import gettext as _
+from psycopg.errors import DeadlockDetected, SerializationFailure
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,6 +28,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.fields:
             body["errors"] = exc.fields
         return Response(body, status=STATUS_BY_CODE.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY))
+    if isinstance(exc, OperationalError) and isinstance(exc.__cause__, (DeadlockDetected, SerializationFailure)):
+        # Two requests crossed on the same rows; PostgreSQL undid this one entirely: the client may retry.
+        return Response(
+            {"detail": _("Another change happened at the same time; please try again."), "code": "conflict"},
+            status=409,
+        )
     if isinstance(exc, IntegrityError):
         # A constraint the database enforces that validation could not see coming (a race).
         return Response({"detail": _("Conflict with the current state."), "code": "conflict"}, status=409)

@@ -11,6 +11,8 @@ from rest_framework import serializers
 
 from tenants.events.models import MAX_PRICE, Event, Programme, Registration, Visibility
 
+from .fields import MomentField
+
 ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1}
 PRICE: dict[str, Any] = {
     "max_digits": 7,
@@ -68,14 +70,14 @@ class EventWriteSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = MomentField()
+    ends_at = MomentField()
     capacity = serializers.IntegerField(min_value=1, max_value=10000)
     price_member = serializers.DecimalField(**PRICE)
     price_network = serializers.DecimalField(**PRICE)
     price_public = serializers.DecimalField(**PRICE)
     visibility = serializers.ChoiceField(choices=Visibility.choices)
-    registration_deadline = serializers.DateTimeField(required=False, allow_null=True)
+    registration_deadline = MomentField(required=False, allow_null=True)
     is_published = serializers.BooleanField(required=False)
     programme = serializers.IntegerField(required=False, allow_null=True, **ID)
     advisor = serializers.EmailField(required=False, allow_null=True, help_text="E-mail of the advisor's account.")
@@ -139,8 +141,10 @@ class SessionReportSerializer(serializers.Serializer[Any]):
     )
 
 
-def not_found(field: str) -> serializers.ValidationError:
-    return serializers.ValidationError({field: [_("Not found at this venue.")]})
+class ProgrammeRefusedSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    sessions = SessionReportSerializer(many=True)
 
 
 class EventFilterSerializer(serializers.Serializer[Any]):

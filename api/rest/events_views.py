@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -23,7 +24,7 @@ from tenants.events.models import Event, Programme, Registration
 from tenants.models import Venue
 
 from . import events_serializers as es
-from .gallery_lookups import page, person, staff, writes_need
+from .lookups import page, person, staff, writes_need
 from .pagination import CappedLimitOffsetPagination
 from .validation import validated
 
@@ -64,8 +65,8 @@ class EventList(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("kind", str, enum=Event.Kind.values),
-            OpenApiParameter("from", str, description="A date (YYYY-MM-DD): events ending on or after it."),
-            OpenApiParameter("to", str, description="A date: events starting before the next day."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Events ending on or after this day."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Events starting on or before this day."),
             OpenApiParameter("programme", int),
         ],
         responses=es.EventSerializer(many=True),
@@ -184,8 +185,11 @@ class MyRegistrations(APIView):
 
 
 def _programmes(request: Request) -> QuerySet[Programme]:
-    where = registrations.standing(request.user, _venue(request))
-    rows = Programme.objects.prefetch_related("sessions").order_by("title", "id")
+    """The programmes the caller may see, with only the sessions they may see."""
+    venue = _venue(request)
+    where = registrations.standing(request.user, venue)
+    sessions = registrations.visible_events(request.user, venue)
+    rows = Programme.objects.prefetch_related(Prefetch("sessions", queryset=sessions)).order_by("title", "id")
     return rows if where.staff else rows.filter(is_published=True, visibility__in=where.sees)
 
 
@@ -226,7 +230,9 @@ class ProgrammeRegister(APIView):
 
     permission_classes = [allows(Action.PROFILE)]
 
-    @extend_schema(request=None, responses={201: es.SessionReportSerializer(many=True), 409: dict})
+    @extend_schema(
+        request=None, responses={201: es.SessionReportSerializer(many=True), 409: es.ProgrammeRefusedSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         try:
             reports = registrations.register_programme(programme_id=pk, person=_actor(request))

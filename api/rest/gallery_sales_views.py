@@ -20,7 +20,7 @@ from tenants.gallery.models import Artist, ArtistPayout, Hold, Sale
 from tenants.gallery.money import VAT_RATES
 
 from . import gallery_serializers as gs
-from .gallery_lookups import actor, buyer, one, page
+from .lookups import actor, buyer, one, page
 from .pagination import CappedLimitOffsetPagination
 from .validation import validated
 

@@ -23,6 +23,8 @@ from tenants.gallery.models import (
 )
 from tenants.gallery.payouts import StatementLine, statement_lines
 
+from .fields import MomentField
+
 ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1}
 PRICE: dict[str, Any] = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01"), "max_value": MAX_PRICE}
 SIZE: dict[str, Any] = {
@@ -232,7 +234,7 @@ class HoldSerializer(serializers.ModelSerializer[Hold]):
 
 class HoldCreateSerializer(BuyerInputSerializer):
     artwork = serializers.IntegerField(**ID)
-    expires_at = serializers.DateTimeField()
+    expires_at = MomentField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

@@ -20,7 +20,7 @@ from tenants.gallery import selectors, services
 from tenants.gallery.models import Artist, Artwork, Consignment, Exhibition
 
 from . import gallery_serializers as gs
-from .gallery_lookups import actor, artworks, one, organisation, page, person, staff, writes_need
+from .lookups import actor, artworks, one, organisation, page, person, staff, writes_need
 from .pagination import CappedLimitOffsetPagination
 from .validation import validated
 

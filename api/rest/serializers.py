@@ -10,6 +10,8 @@ from federation.tokens import DEFAULT_PERSONAL_SCOPES, PERSONAL_SCOPES
 from tenants.coworking.models import Booking, Plan, Resource, Subscription
 from tenants.models import Venue
 
+from .fields import MomentField
+
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
     slug = serializers.CharField(source="schema_name", read_only=True)
@@ -73,8 +75,8 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
     """ISO 8601 times with an offset (UTC is stored; a time without an offset is read as Europe/Paris)."""
 
     resource = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = MomentField()
+    end = MomentField()
     seats = serializers.IntegerField(min_value=1, max_value=1000, default=1)
 
 
@@ -131,7 +133,7 @@ class TokenCreateSerializer(serializers.Serializer[Any]):
         max_length=len(PERSONAL_SCOPES),
         default=list(DEFAULT_PERSONAL_SCOPES),
     )
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expires_at = MomentField(required=False, allow_null=True, default=None)
 
 
 class IssuedTokenSerializer(TokenSerializer):
@@ -260,8 +262,8 @@ class AvailabilityQuerySerializer(serializers.Serializer[Any]):
 
 
 class FreeSlotSerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = MomentField()
+    end = MomentField()
     seats_left = serializers.IntegerField()
 
 
@@ -277,8 +279,8 @@ class SeriesCreateSerializer(BookingCreateSerializer):
 
 
 class OccurrenceSerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = MomentField()
+    end = MomentField()
     booking = BookingSerializer(allow_null=True)
     code = serializers.CharField()
     detail = serializers.CharField()

@@ -17,7 +17,7 @@ def bookings_feed(venue: Venue, title: str, bookings: Iterable[Booking], *, priv
     calendar = VenueCalendar(venue, title, "coworking")
     for booking in bookings:
         calendar.add(
-            "booking-%d" % booking.pk,
+            "booking-%s-%d" % (venue.schema_name, booking.pk),
             booking.during.lower,
             booking.during.upper,
             "%s — %s" % (booking.resource.name, venue.name) if private else "Réservé",

@@ -212,6 +212,7 @@ def cancel_booking(*, booking: Booking, now: dt.datetime | None = None) -> Booki
     conflict."""
     now = now or timezone.now()
     booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    _not_an_event_room(booking)
     if booking.status != Booking.Status.CONFIRMED:
         raise Conflict(_("Only a confirmed booking can be cancelled."), fields={"status": [booking.status]})
     booking.cancellation_fee = rules.cancellation_fee(
@@ -239,6 +240,7 @@ def check_in(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
     """Mark a confirmed booking as checked in, from 15 minutes before its start until its end."""
     now = now or timezone.now()
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    _not_an_event_room(booking)
     if booking.status != Booking.Status.CONFIRMED:
         raise Conflict(_("Only a confirmed booking can be checked in."), fields={"status": [booking.status]})
     if not booking.during.lower - CHECK_IN_OPENS <= now < booking.during.upper:
@@ -272,17 +274,33 @@ def release_no_shows(*, now: dt.datetime | None = None) -> int:
     return released
 
 
-def reserve_room(*, resource_id: int, start: dt.datetime, end: dt.datetime, organiser: User) -> Booking:
+def _not_an_event_room(booking: Booking) -> None:
+    if booking.purpose == Booking.Purpose.EVENT:
+        raise Conflict(
+            _("This room is taken for one of the venue's events: change the event instead."),
+            fields={"purpose": [booking.purpose]},
+        )
+
+
+def reserve_room(*, resource_id: int, start: dt.datetime, end: dt.datetime, organiser: User, seats: int = 1) -> Booking:
     """Take a room of the active venue for one of its events, at no charge and outside the opening-hours
     rules (events run in the evening too). The exclusion constraint keeps it from any other booking:
-    Conflict with the interval taken. Call inside the transaction of the event's change."""
+    Conflict with the interval taken. Call inside the transaction of the event's change, then
+    `rooms_changed()` once the event's rooms are settled (it locks the resources: taking that lock before
+    inserting could deadlock with a member's booking of the same room)."""
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     resource = Resource.objects.filter(pk=resource_id, is_active=True).first()
     if resource is None:
         raise InvalidInput(_("No such room."), fields={"room": [_("No such resource at this venue.")]})
-    if not resource.exclusive:
+    if resource.kind not in (Resource.Kind.MEETING_ROOM, Resource.Kind.STUDIO) or not resource.exclusive:
         raise InvalidInput(
-            _("An event takes a room for itself."), fields={"room": [_("Choose a room, not a pooled space.")]}
+            _("An event takes a meeting room or a studio for itself."),
+            fields={"room": [_("Choose a meeting room or a studio.")]},
+        )
+    if seats > resource.capacity:
+        raise InvalidInput(
+            _("The room is too small for the event."),
+            fields={"capacity": [_("%(room)s seats %(n)d.") % {"room": resource.name, "n": resource.capacity}]},
         )
     booking = Booking(
         resource=resource,
@@ -304,14 +322,17 @@ def reserve_room(*, resource_id: int, start: dt.datetime, end: dt.datetime, orga
         raise Conflict(
             _("The room is already booked at that time."), fields={"room": conflict.fields.get("conflict", [])}
         ) from exc
-    _availability_changed(resource, timezone.now())
     return booking
 
 
 def release_room(*, booking: Booking) -> None:
-    """Give back a room an event had taken (the event moved or was cancelled)."""
-    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
-    if booking.status in Booking.ACTIVE:
-        booking.status, booking.cancelled_at = Booking.Status.CANCELLED, timezone.now()
-        booking.save(update_fields=["status", "cancelled_at"])
-        _availability_changed(booking.resource, timezone.now())
+    """Give back a room an event had taken (the event moved or was cancelled); then `rooms_changed()`."""
+    Booking.objects.filter(pk=booking.pk, status__in=Booking.ACTIVE).update(
+        status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+
+
+def rooms_changed(*resource_ids: int) -> None:
+    """Record the availability of the rooms an event took or gave back (in resource id order)."""
+    for resource in Resource.objects.filter(pk__in=sorted(set(resource_ids))).order_by("pk"):
+        _availability_changed(resource, timezone.now())

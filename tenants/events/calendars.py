@@ -22,7 +22,7 @@ def events_feed(venue: Venue, title: str, events: Iterable[Event]) -> bytes:
     calendar = VenueCalendar(venue, title, "events")
     for event in events:
         calendar.add(
-            "event-%d" % event.pk,
+            "event-%s-%d" % (venue.schema_name, event.pk),
             event.starts_at,
             event.ends_at,
             event.title,
@@ -40,7 +40,7 @@ def registrations_feed(venue: Venue, title: str, registrations: Iterable[Registr
         event = registration.event
         status = "CANCELLED" if event.status == Event.Status.CANCELLED else REGISTRATION_STATUS[registration.status]
         calendar.add(
-            "registration-%d" % registration.pk,
+            "registration-%s-%d" % (venue.schema_name, registration.pk),
             event.starts_at,
             event.ends_at,
             event.title,

@@ -1,13 +1,16 @@
 """The events app's part of GDPR export and erasure (run once per venue schema). Registrations hold no
-personal field of their own (they point at the person, pseudonymised by the federation), so erasure
-changes nothing here; attendance figures stay for the partners' statistics."""
+personal field of their own (they point at the person, pseudonymised by the federation) and past ones stay
+for the partners' attendance figures; erasure gives up the person's coming seats to the waiting lists."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from federation.models import User
 
+from . import registrations
 from .models import Event, Registration
 
 
@@ -31,4 +34,14 @@ def export_person(person: User) -> dict[str, Any]:
 
 
 def anonymise_person(person: User) -> int:
-    return 0
+    """Cancel the person's registrations to coming events (their seats go to the first in line)."""
+    coming = Registration.objects.filter(
+        person=person,
+        status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED),
+        event__starts_at__gt=timezone.now(),
+    )
+    cancelled = 0
+    for registration in coming.order_by("event_id"):
+        registrations.cancel(registration=registration, actor=person)
+        cancelled += 1
+    return cancelled

@@ -15,6 +15,15 @@ CATALOGUE = (Visibility.NETWORK, Visibility.PUBLIC)  # a venue-only event stays 
 def event_payload(event: Event) -> dict[str, object]:
     held = event.registrations.filter(status__in=Registration.HOLDS_A_SEAT).count()
     attended = event.registrations.filter(status=Registration.Status.ATTENDED).count()
+    published = event.is_published and event.status == Event.Status.SCHEDULED and event.visibility in CATALOGUE
+    if event.visibility not in CATALOGUE:  # the venue's own: what the partners' figures need, nothing more
+        return {
+            "id": event.pk,
+            "kind": event.kind,
+            "starts_at": event.starts_at.isoformat(),
+            "attended": attended,
+            "published": False,
+        }
     return {
         "id": event.pk,
         "kind": event.kind,
@@ -32,7 +41,7 @@ def event_payload(event: Event) -> dict[str, object]:
         "seats_left": max(event.capacity - held, 0),
         "attended": attended,  # for the partners' attendance figures
         "programme": event.programme_id,
-        "published": event.is_published and event.status == Event.Status.SCHEDULED and event.visibility in CATALOGUE,
+        "published": published,
     }
 
 
@@ -47,7 +56,9 @@ def record_event(event: Event) -> None:
 
 
 def record_programme(programme: Programme) -> None:
-    sessions = programme.sessions.filter(status=Event.Status.SCHEDULED).order_by("starts_at", "id")
+    sessions = programme.sessions.filter(
+        status=Event.Status.SCHEDULED, is_published=True, visibility__in=CATALOGUE
+    ).order_by("starts_at", "id")
     record(
         venue=active_venue(),
         aggregate_type="programme",

@@ -77,16 +77,26 @@ def _locked_event(event_id: int, person: User, venue: Venue) -> Event:
     return event
 
 
-def _refusal(event: Event, person: User, now: dt.datetime) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class Refusal:
+    code: str  # "conflict" (the state of things) or "invalid" (too late)
+    fields: dict[str, list[str]]
+
+
+def _refusal(event: Event, person: User, now: dt.datetime) -> Refusal | None:
     if event.status == Event.Status.CANCELLED:
-        return {"event": [_("This event is cancelled.")]}
+        return Refusal("conflict", {"event": [_("This event is cancelled.")]})
     if event.starts_at <= now:
-        return {"event": [_("This event has started or is over.")]}
+        return Refusal("invalid", {"event": [_("This event has started or is over.")]})
     if event.closes_at <= now:
-        return {"event": [_("Registrations closed at %(when)s.") % {"when": event.closes_at.isoformat()}]}
+        return Refusal(
+            "invalid", {"event": [_("Registrations closed at %(when)s.") % {"when": event.closes_at.isoformat()}]}
+        )
+    if event.advisor_id == person.pk:
+        return Refusal("conflict", {"person": [_("You hold this appointment.")]})
     if event.registrations.filter(person=person, status__in=Registration.ACTIVE).exists():
-        return {"person": [_("You are registered already.")]}
-    return {}
+        return Refusal("conflict", {"person": [_("You are registered already.")]})
+    return None
 
 
 def _register(
@@ -116,17 +126,12 @@ def register(*, event_id: int, person: User, now: dt.datetime | None = None) -> 
         with transaction.atomic():
             event = _locked_event(event_id, person, venue)
             refused = _refusal(event, person, now)
-            if refused:
-                raise _error(refused)
+            if refused is not None:
+                error = Conflict if refused.code == "conflict" else InvalidInput
+                raise error(_("The registration cannot be made."), fields=refused.fields)
             return _register(event, person, standing(person, venue), now, None)
     except IntegrityError as exc:  # registered twice at once
         raise Conflict(_("You are registered already."), fields={"person": [_("Registered already.")]}) from exc
-
-
-def _error(refused: dict[str, list[str]]) -> Conflict | InvalidInput:
-    if "person" in refused or refused.get("event", [""])[0] == _("This event is cancelled."):
-        return Conflict(_("The registration cannot be made."), fields=refused)
-    return InvalidInput(_("The registration cannot be made."), fields=refused)
 
 
 def promote(event: Event, now: dt.datetime | None = None) -> list[Registration]:
@@ -136,14 +141,20 @@ def promote(event: Event, now: dt.datetime | None = None) -> list[Registration]:
     if event.status == Event.Status.CANCELLED or event.starts_at <= now:
         return []
     free = event.capacity - seats_held(event)
-    promoted = []
-    if free > 0:
-        line = event.registrations.filter(status=R.WAITLISTED).select_related("person", "event")
-        for registration in line.order_by("created_at", "id")[:free]:
-            registration.status, registration.promoted_at = R.CONFIRMED, now
-            registration.save(update_fields=["status", "promoted_at"])
-            notifications.promoted(registration)
-            promoted.append(registration)
+    promoted: list[Registration] = []
+    if free <= 0:
+        return promoted
+    venue = active_venue()
+    line = event.registrations.filter(status=R.WAITLISTED).select_related("person", "event")
+    for registration in line.order_by("created_at", "id"):
+        if len(promoted) == free:
+            break
+        if not visible_events(registration.person, venue).filter(pk=event.pk).exists():
+            continue  # the event is no longer open to them (its visibility changed): they keep their place
+        registration.status, registration.promoted_at = R.CONFIRMED, now
+        registration.save(update_fields=["status", "promoted_at"])
+        notifications.promoted(registration)
+        promoted.append(registration)
     return promoted
 
 
@@ -221,26 +232,28 @@ def register_programme(*, programme_id: int, person: User, now: dt.datetime | No
 def _register_programme(
     programme: Programme, person: User, where: Standing, venue: Venue, now: dt.datetime
 ) -> list[SessionReport]:
-    coming = Event.objects.filter(programme=programme, status=Event.Status.SCHEDULED, starts_at__gt=now)
-    sessions = list(coming.order_by("pk").select_for_update())  # locked in id order: no deadlock between two
+    """The programme's coming sessions open to `person` (others are not theirs to see, nor to attend)."""
+    coming = visible_events(person, venue).filter(programme=programme, status=Event.Status.SCHEDULED, starts_at__gt=now)
+    sessions = list(coming.order_by("pk").select_for_update(of=("self",)))  # in id order: no deadlock between two
     if not sessions:
         raise InvalidInput(_("This programme has no coming session."), fields={"programme": [_("No session.")]})
-    open_to_them = set(
-        visible_events(person, venue).filter(pk__in=[e.pk for e in sessions]).values_list("pk", flat=True)
-    )
     reports, wanted = [], []
     for event in sorted(sessions, key=lambda e: (e.starts_at, e.pk)):
-        refused = _refusal(event, person, now)
-        if "person" in refused:  # registered already: that session is done
-            reports.append(SessionReport(event, None, {}))
+        mine = event.registrations.filter(person=person, status__in=Registration.ACTIVE).first()
+        if mine is not None and mine.status != R.WAITLISTED:
+            reports.append(SessionReport(event, None, {}))  # a seat there already
             continue
-        if not refused and event.pk not in open_to_them:
-            refused = {"event": [_("This session is not open to you.")]}
-        if not refused and seats_held(event) >= event.capacity:
-            refused = {"event": [_("This session is full.")]}
-        reports.append(SessionReport(event, None, refused))
+        refused = _refusal(event, person, now) if mine is None else None
+        fields = refused.fields if refused is not None else {}
+        if mine is not None:
+            fields = {"event": [_("You are on the waiting list of this session.")]}
+        elif not fields and seats_held(event) >= event.capacity:
+            fields = {"event": [_("This session is full.")]}
+        reports.append(SessionReport(event, None, fields))
         wanted.append(event)
     if any(report.refused for report in reports):
         raise ProgrammeRefused(_("The programme cannot be registered to as a whole."), reports)
+    if not wanted:
+        raise Conflict(_("You are registered to every session already."), fields={"person": [_("Registered already.")]})
     made = {event.pk: _register(event, person, where, now, programme) for event in wanted}
     return [SessionReport(r.event, made.get(r.event.pk), {}) for r in reports]

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from federation.models import User
 from hub.errors import Conflict, InvalidInput
-from tenants.coworking.services import release_room, reserve_room
+from tenants.coworking.models import Booking
+from tenants.coworking.services import release_room, reserve_room, rooms_changed
 
 from . import notifications
 from .models import MAX_PRICE, Event, Programme, Registration
@@ -66,6 +67,17 @@ def _errors(event: Event, *, held: int) -> dict[str, list[str]]:
             errors["capacity"] = [_("An advice appointment is for one person.")]
         if event.advisor_id is None:
             errors["advisor"] = [_("An advice appointment needs its advisor.")]
+        elif (
+            Event.objects.filter(
+                advisor_id=event.advisor_id,
+                status=Event.Status.SCHEDULED,
+                starts_at__lt=event.ends_at,
+                ends_at__gt=event.starts_at,
+            )
+            .exclude(pk=event.pk)
+            .exists()
+        ):
+            errors["starts_at"] = [_("The advisor has another appointment at that time.")]
     for name in ("price_member", "price_network", "price_public"):
         if not Decimal(0) <= getattr(event, name) <= MAX_PRICE:
             errors[name] = [_("Between 0 and %(max)s euros.") % {"max": MAX_PRICE}]
@@ -74,9 +86,9 @@ def _errors(event: Event, *, held: int) -> dict[str, list[str]]:
 
 @transaction.atomic
 def save_event(*, event: Event, changes: Mapping[str, Any], room: int | None = UNCHANGED, actor: User) -> Event:
-    """Create (`event` unsaved) or change an event. `room` takes a coworking room for its time (None gives
-    it back); moving the event moves the booking. InvalidInput on bad values, Conflict when the room is
-    taken or the event was cancelled. Raising the capacity promotes people from the waiting list."""
+    """Create (`event` unsaved) or change an event. `room` takes a coworking meeting room or studio for its
+    time (None gives it back); moving the event moves the booking. InvalidInput on bad values, Conflict when
+    the room is taken or the event was cancelled. Raising the capacity promotes people from the waiting list."""
     creating = event.pk is None
     if not creating:
         event = Event.objects.select_for_update(of=("self",)).select_related("room_booking").get(pk=event.pk)
@@ -85,7 +97,7 @@ def save_event(*, event: Event, changes: Mapping[str, Any], room: int | None = U
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed."), fields={n: [_("Read-only.")] for n in sorted(unknown)})
-    before = (event.starts_at, event.ends_at) if not creating else None
+    before = (event.starts_at, event.ends_at, event.capacity) if not creating else None
     programmes = {event.programme_id} if not creating else set()
     for name, value in changes.items():
         setattr(event, name, value)
@@ -94,40 +106,63 @@ def save_event(*, event: Event, changes: Mapping[str, Any], room: int | None = U
     if errors:
         raise InvalidInput(_("The event is not valid."), fields=errors)
     event.save()
-    moved = before is not None and before != (event.starts_at, event.ends_at)
     current = event.room_booking
+    if current is not None and current.status not in Booking.ACTIVE:
+        current = None  # given back already: the event holds no room
     wanted = (current.resource_id if current else None) if room is UNCHANGED else room
-    if current is not None and (moved or wanted != current.resource_id):
+    changed = before is not None and before != (event.starts_at, event.ends_at, event.capacity)
+    touched_rooms = []
+    if current is not None and (changed or wanted != current.resource_id):
         release_room(booking=current)
-        event.room_booking = None
-    if wanted is not None and event.room_booking is None:
-        event.room_booking = reserve_room(resource_id=wanted, start=event.starts_at, end=event.ends_at, organiser=actor)
-    event.save(update_fields=["room_booking"])
+        touched_rooms.append(current.resource_id)
+        current = None
+    if wanted is not None and current is None:
+        current = reserve_room(
+            resource_id=wanted, start=event.starts_at, end=event.ends_at, organiser=actor, seats=event.capacity
+        )
+        touched_rooms.append(current.resource_id)
+    if event.room_booking != current:
+        event.room_booking = current
+        event.save(update_fields=["room_booking"])
+    rooms_changed(*touched_rooms)  # the resources' locks, taken last
     if not creating:
         promote(event)
     record_event(event)
-    touched = [pk for pk in programmes | {event.programme_id} if pk is not None]
-    for programme in Programme.objects.filter(pk__in=touched).order_by("pk"):
-        record_programme(Programme.objects.select_for_update().get(pk=programme.pk))
+    _record_programmes(programmes | {event.programme_id})
     return event
+
+
+def _record_programmes(ids: set[int | None]) -> None:
+    for programme in Programme.objects.filter(pk__in=[pk for pk in ids if pk is not None]).order_by("pk"):
+        record_programme(Programme.objects.select_for_update().get(pk=programme.pk))
 
 
 @transaction.atomic
 def cancel_event(*, event: Event, actor: User, now: dt.datetime | None = None) -> Event:
-    """Cancel an event: its room is given back and every registration is cancelled, and told so."""
+    """Cancel an event that has not started: its room is given back and every registration is cancelled,
+    and told so. (One that took place stays, with its attendance.)"""
     now = now or timezone.now()
     event = Event.objects.select_for_update(of=("self",)).select_related("room_booking").get(pk=event.pk)
     if event.status == Event.Status.CANCELLED:
         raise Conflict(_("This event is cancelled already."), fields={"status": [event.status]})
+    if event.starts_at <= now:
+        raise Conflict(
+            _("This event has started: it cannot be cancelled."), fields={"starts_at": [event.starts_at.isoformat()]}
+        )
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status", "updated_at"])
     if event.room_booking is not None:
         release_room(booking=event.room_booking)
-    for registration in event.registrations.filter(status__in=Registration.ACTIVE).select_related("person", "event"):
+        rooms_changed(event.room_booking.resource_id)
+    told = []
+    waiting = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+    for registration in event.registrations.filter(status__in=waiting).select_related("person", "event"):
         registration.status, registration.cancelled_at = Registration.Status.CANCELLED, now
         registration.save(update_fields=["status", "cancelled_at"])
-        notifications.event_cancelled(registration)
+        told.append(registration)
+    notifications.event_cancelled(told)
     record_event(event)
+    _record_programmes({event.programme_id})
     return event
 
 
@@ -138,5 +173,6 @@ def save_programme(*, programme: Programme) -> Programme:
     except ValidationError as exc:
         raise InvalidInput(_("The programme is not valid."), fields=exc.message_dict) from exc
     programme.save()
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()  # outbox versions in commit order
     record_programme(programme)
     return programme

@@ -1,4 +1,4 @@
-"""What the gallery views share: who is asking, paging, and ids or keys of the body looked up in the venue's
+"""What the venue views share: who is asking, paging, and ids or keys of the body looked up in the venue's
 schema (a miss is a field error: another venue's id does not exist here)."""
 
 from __future__ import annotations
