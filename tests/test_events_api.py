@@ -235,4 +235,3 @@ def test_ical_feeds_of_public_events_and_of_a_members_registrations(programme: S
     assert Client(HTTP_HOST=A).get("/calendar/me/events/not-a-token.ics").status_code == 404
     full = create_api_token(user=programme.member).secret  # no calendar scope
     assert Client(HTTP_HOST=A).get(f"/calendar/me/events/{full}.ics").status_code == 404
-
