@@ -39,11 +39,12 @@ def _as(stage: Stage, person: Any) -> APIClient:
 def _parcours(stage: Stage) -> Programme:
     with schema_context("gresilles"):
         parcours = services.save_programme(programme=Programme(title="Parcours", visibility=Visibility.PUBLIC))
-        for title, extra in [
+        sessions: list[tuple[str, dict[str, Any]]] = [
             ("Ouverte", {}),
             ("Brouillon", {"is_published": False}),
             ("Résidents", {"visibility": Visibility.VENUE}),
-        ]:
+        ]
+        for title, extra in sessions:
             make_event(
                 stage.staff,
                 title=title,
@@ -140,8 +141,8 @@ def test_an_events_room_is_changed_through_the_event_only(programme: Stage) -> N
         booking = Booking.objects.get(event=held)
     staff = APIClient(HTTP_HOST=A)
     staff.credentials(HTTP_AUTHORIZATION="Bearer " + programme.cast.tokens["staff_a"])
-    refused = staff.post(f"/api/v1/bookings/{booking.pk}/cancel/")
-    assert refused.status_code == 409 and "purpose" in refused.json()["errors"]
+    response = staff.post(f"/api/v1/bookings/{booking.pk}/cancel/")
+    assert response.status_code == 409 and "purpose" in response.json()["errors"]
     with schema_context("gresilles"):
         assert Booking.objects.get(pk=booking.pk).status == "confirmed"
 
