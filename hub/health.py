@@ -52,11 +52,22 @@ def check_celery() -> dict[str, Any]:
     return {"workers": len(replies)}
 
 
+def check_outbox() -> dict[str, Any]:
+    """The relay keeps up: events waiting, the oldest one's age, events given up on."""
+    from sync.relay import backlog
+
+    state = backlog()
+    if float(state["lag_seconds"]) > settings.HUB_OUTBOX_LAG_ALERT_SECONDS:
+        raise RuntimeError("the outbox relay is %s s behind" % state["lag_seconds"])
+    return state
+
+
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "database": check_database,
     "redis": check_redis,
     "cache": check_cache,
     "celery": check_celery,
+    "outbox": check_outbox,
 }
 
 

@@ -18,6 +18,9 @@ class OutboxEvent(models.Model):
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    parked_at = models.DateTimeField(
+        _("parked at"), null=True, blank=True, help_text=_("Given up on after repeated failures: see the error.")
+    )
 
     class Meta:
         verbose_name = _("outbox event")
@@ -29,7 +32,11 @@ class OutboxEvent(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["id"], condition=models.Q(processed_at__isnull=True), name="sync_outbox_pending"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(processed_at__isnull=True, parked_at__isnull=True),
+                name="sync_outbox_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

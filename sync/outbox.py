@@ -3,6 +3,7 @@ locked (so versions of one aggregate are strictly increasing in commit order); n
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +13,8 @@ from django_tenants.utils import schema_context
 from tenants.models import Venue
 
 from .models import OutboxEvent
+
+logger = logging.getLogger(__name__)
 
 
 def record(
@@ -26,7 +29,7 @@ def record(
             ).aggregate(v=Max("version"))["v"]
             or 0
         )
-        return OutboxEvent.objects.create(
+        event = OutboxEvent.objects.create(
             venue=venue,
             aggregate_type=aggregate_type,
             aggregate_id=str(aggregate_id),
@@ -34,3 +37,18 @@ def record(
             event_type=event_type,
             payload=payload,
         )
+    connection = transaction.get_connection()
+    if not any(callback is nudge_relay for _savepoints, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(nudge_relay)  # once per transaction
+    return event
+
+
+def nudge_relay() -> None:
+    """Ask a worker to drain the outbox now (after commit). If the broker is unreachable, the beat schedule
+    drains it later: a lost nudge delays an event, never loses it."""
+    from .tasks import drain_outbox
+
+    try:
+        drain_outbox.apply_async(retry=False, ignore_result=True, expires=60)
+    except Exception:  # the broker is down: the request that changed things must still succeed
+        logger.warning("could not nudge the outbox relay; the beat schedule will drain it")

@@ -70,8 +70,10 @@ def test_health_is_green_on_every_host_with_a_worker(celery_worker: Any, host: s
         "redis": True,
         "cache": True,
         "celery": True,
+        "outbox": True,
     }
     assert body["checks"]["celery"]["workers"] >= 1
+    assert {"backlog", "lag_seconds", "parked"} <= set(body["checks"]["outbox"])
     assert body["venue"] == (None if host == "localhost" else host.split(".")[0])
 
 

@@ -18,6 +18,7 @@ PUBLIC = {
         "api/v1/docs/",
         "api/v1/organisations/",
         "api/v1/organisations/<slug:slug>/",
+        "api/v1/catalogue/",
     },
     # Calendar feeds carry their secret in the URL: a wrong one is a 404 for everybody.
     "hub.urls_venue": {

@@ -4,6 +4,7 @@ the first in line. The control run takes the row lock away and must overbook, or
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import Any
 
@@ -68,7 +69,15 @@ def test_control_without_the_lock_the_rush_overbooks(
     def unlocked(event_id: int, person: Any, venue: Any) -> Event:
         return registrations.visible_events(person, venue).get(pk=event_id)
 
+    real_seats_held = registrations.seats_held
+
+    def slow_count(event: Event) -> int:
+        held = real_seats_held(event)
+        time.sleep(0.05)  # widen the check-then-insert gap, as a loaded server would
+        return held
+
     monkeypatch.setattr(registrations, "_locked_event", unlocked)
+    monkeypatch.setattr(registrations, "seats_held", slow_count)
     monkeypatch.setattr(registrations, "record_event", lambda event: None)  # outbox versions would serialise too
     _rush(programme, tokens)
     with schema_context("gresilles"):

@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerView
 
+from . import catalogue_views as catalogue
 from . import events_views as events
 from . import federation_views as fed
 from . import gallery_sales_views as gallery_books
@@ -77,6 +78,7 @@ venue_urlpatterns = [
 
 federation_urlpatterns = [
     *every_host,
+    path("catalogue/", catalogue.CatalogueView.as_view(), name="catalogue"),
     path("organisations/", fed.DirectoryList.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", fed.OrganisationDetail.as_view(), name="organisation-detail"),
     path("organisations/<slug:slug>/status/", fed.OrganisationStatusView.as_view(), name="organisation-status"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from hub.env import celery_url, database_config, env, redis_url, redis_url_for_db
@@ -19,6 +20,8 @@ HUB_BASE_DOMAIN = env.str("HUB_BASE_DOMAIN", default="localhost").lower()
 HUB_FEDERATION_HOSTS = sorted({HUB_BASE_DOMAIN, "localhost", "127.0.0.1"})
 # Host → venue lookups are cached this long (and invalidated when a Venue or Domain changes).
 HUB_HOST_CACHE_SECONDS = 300
+# /health/ turns red when the oldest event waiting in the outbox is older than this.
+HUB_OUTBOX_LAG_ALERT_SECONDS = env.int("HUB_OUTBOX_LAG_ALERT_SECONDS", default=120)
 # `load_demo` writes well-known passwords: only where a mode allows it.
 HUB_DEMO_ALLOWED = False
 
@@ -27,6 +30,7 @@ SHARED_APPS = [
     "tenants",
     "federation",
     "sync",
+    "shared_catalog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -118,6 +122,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "coworking-release-no-shows": {"task": "coworking.release_no_shows_everywhere", "schedule": 300.0},
     "gallery-release-expired-holds": {"task": "gallery.release_expired_holds_everywhere", "schedule": 120.0},
+    # the relay runs after every commit that wrote the outbox; this drains whatever a lost nudge left behind
+    "sync-drain-outbox": {"task": "sync.drain_outbox", "schedule": 5.0, "options": {"expires": 5}},
+    "sync-reconcile-nightly": {"task": "sync.reconcile_everywhere", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

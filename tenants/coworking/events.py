@@ -51,14 +51,22 @@ def save_resource(*, venue: Venue, resource: Resource) -> Resource:
     return resource
 
 
-def record_availability(*, venue: Venue, resource: Resource, now: dt.datetime | None = None) -> None:
-    """Record the resource's free hours over the coming week (call in the transaction that changed them,
-    after locking the resource row)."""
-    now = now or timezone.now()
+def availability_summary(*, venue: Venue, resource: Resource, now: dt.datetime) -> dict[str, object]:
+    """The resource's free hours over the coming week, and its next free moment."""
     first = now.astimezone(venue.tzinfo).date()
     found = availability([resource], first, SUMMARY_DAYS, venue.tzinfo, now)[resource.pk]
     slots = [slot for day in sorted(found) for slot in found[day]]
     free_hours = sum((Decimal((s.end - s.start).total_seconds()) / 3600 for s in slots), Decimal(0))
+    return {
+        "free_hours": str(free_hours.quantize(Decimal("0.01"))),
+        "next_free": slots[0].start.isoformat() if slots else None,
+    }
+
+
+def record_availability(*, venue: Venue, resource: Resource, now: dt.datetime | None = None) -> None:
+    """Record the resource's free hours over the coming week (call in the transaction that changed them,
+    after locking the resource row)."""
+    now = now or timezone.now()
     record(
         venue=venue,
         aggregate_type="resource",
@@ -67,7 +75,6 @@ def record_availability(*, venue: Venue, resource: Resource, now: dt.datetime | 
         payload={
             "id": resource.pk,
             "days": SUMMARY_DAYS,
-            "free_hours": str(free_hours.quantize(Decimal("0.01"))),
-            "next_free": slots[0].start.isoformat() if slots else None,
+            **availability_summary(venue=venue, resource=resource, now=now),
         },
     )

@@ -55,24 +55,28 @@ def record_event(event: Event) -> None:
     )
 
 
-def record_programme(programme: Programme) -> None:
+def programme_payload(programme: Programme) -> dict[str, object]:
     sessions = programme.sessions.filter(
         status=Event.Status.SCHEDULED, is_published=True, visibility__in=CATALOGUE
     ).order_by("starts_at", "id")
+    return {
+        "id": programme.pk,
+        "title": programme.title,
+        "description": programme.description,
+        "visibility": programme.visibility,
+        "sessions": [
+            {"id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
+            for s in sessions
+        ],
+        "published": programme.is_published and programme.visibility in CATALOGUE,
+    }
+
+
+def record_programme(programme: Programme) -> None:
     record(
         venue=active_venue(),
         aggregate_type="programme",
         aggregate_id=programme.pk,
         event_type="programme.upserted",
-        payload={
-            "id": programme.pk,
-            "title": programme.title,
-            "description": programme.description,
-            "visibility": programme.visibility,
-            "sessions": [
-                {"id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
-                for s in sessions
-            ],
-            "published": programme.is_published and programme.visibility in CATALOGUE,
-        },
+        payload=programme_payload(programme),
     )
