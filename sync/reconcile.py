@@ -46,6 +46,8 @@ class Drift:
 
 def sources(venue: Venue) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
     """(source type, source id, document, availability) of everything the venue has, shown or not."""
+    from marketplace.models import ServiceOffer
+    from marketplace.services import offer_payload
     from tenants.coworking.events import SUMMARY_DAYS, availability_summary, resource_payload
     from tenants.coworking.models import Resource
     from tenants.events.models import Event, Programme
@@ -69,6 +71,8 @@ def sources(venue: Venue) -> Iterator[tuple[str, str, dict[str, Any], dict[str, 
             yield "event", str(event.pk), projectors.event(venue, event_payload(event)), None
         for programme in Programme.objects.order_by("pk"):
             yield "programme", str(programme.pk), projectors.programme(venue, programme_payload(programme)), None
+    for offer in ServiceOffer.objects.filter(venues=venue).select_related("organisation").order_by("pk"):
+        yield "service", str(offer.pk), projectors.service(venue, offer_payload(offer, venue)), None
 
 
 def _differs(entry: CatalogueEntry, document: dict[str, Any]) -> bool:
@@ -77,10 +81,7 @@ def _differs(entry: CatalogueEntry, document: dict[str, Any]) -> bool:
 
 def reconcile(venue: Venue, *, fix: bool = False) -> Drift:
     drift = Drift(venue.schema_name)
-    entries = {
-        (e.source_type, e.source_id): e
-        for e in CatalogueEntry.objects.filter(venue=venue).exclude(source_type="service")
-    }
+    entries = {(e.source_type, e.source_id): e for e in CatalogueEntry.objects.filter(venue=venue)}
     latest = {
         (row["aggregate_type"], row["aggregate_id"]): row["v"]
         for row in OutboxEvent.objects.filter(venue=venue)

@@ -19,6 +19,8 @@ PUBLIC = {
         "api/v1/organisations/",
         "api/v1/organisations/<slug:slug>/",
         "api/v1/catalogue/",
+        "api/v1/offers/",
+        "api/v1/offers/<int:pk>/",
     },
     # Calendar feeds carry their secret in the URL: a wrong one is a 404 for everybody.
     "hub.urls_venue": {

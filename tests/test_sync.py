@@ -278,3 +278,20 @@ def test_health_reports_the_outbox_backlog(venue_a: Venue) -> None:
         check_outbox()
     relay.drain()
     assert check_outbox()["backlog"] == 0
+
+
+def test_the_reconcile_command_reports_then_repairs(programme: Stage) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    relay.drain()
+    CatalogueEntry.objects.filter(source_type="event").delete()
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("reconcile_catalogue", "--venue", "gresilles", stdout=out)
+    assert "missing event:%d" % programme.cafe.pk in out.getvalue()
+    call_command("reconcile_catalogue", "--venue", "gresilles", "--fix", stdout=StringIO())
+    call_command("reconcile_catalogue", "--venue", "gresilles", stdout=StringIO())  # clean now: no error
+    with pytest.raises(CommandError):
+        call_command("reconcile_catalogue", "--venue", "nowhere", stdout=StringIO())

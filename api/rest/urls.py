@@ -8,6 +8,7 @@ from . import events_views as events
 from . import federation_views as fed
 from . import gallery_sales_views as gallery_books
 from . import gallery_views as gallery
+from . import marketplace_views as marketplace
 from . import venue_views as venue
 from .openapi import HostSchemaView
 
@@ -79,6 +80,9 @@ venue_urlpatterns = [
 federation_urlpatterns = [
     *every_host,
     path("catalogue/", catalogue.CatalogueView.as_view(), name="catalogue"),
+    path("offers/", marketplace.OfferList.as_view(), name="offer-list"),
+    path("offers/<int:pk>/", marketplace.OfferDetail.as_view(), name="offer-detail"),
+    path("offers/<int:pk>/requests/", marketplace.OfferRequests.as_view(), name="offer-requests"),
     path("organisations/", fed.DirectoryList.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", fed.OrganisationDetail.as_view(), name="organisation-detail"),
     path("organisations/<slug:slug>/status/", fed.OrganisationStatusView.as_view(), name="organisation-status"),

@@ -31,6 +31,7 @@ SHARED_APPS = [
     "federation",
     "sync",
     "shared_catalog",
+    "marketplace",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
