@@ -42,7 +42,7 @@ class CatalogueEntry(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     sector = models.CharField(_("sector"), max_length=30, blank=True)
     category = models.CharField(_("category"), max_length=30, blank=True)
-    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True, verbose_name=_("tags"))
+    tags = ArrayField(models.TextField(), default=list, blank=True, verbose_name=_("tags"))
     price_from = models.DecimalField(_("price from"), max_digits=12, decimal_places=2, null=True, blank=True)
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)

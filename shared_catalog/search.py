@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection, transaction
 from django.db.models import F, FloatField, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Greatest
 
@@ -76,13 +77,15 @@ def _words(text: str) -> list[str]:
 def search(query: str, filters: Filters, *, network: bool, first: int = 20, after: str | None = None) -> Page:
     entries = _filtered(visible(network=network), filters)
     words = _words(query)
+    if query.strip() and not words:  # nothing searchable (symbols, other scripts): nothing found
+        return Page([], None)
     if words:
         tsquery = SearchQuery(" & ".join("%s:*" % word for word in words), search_type="raw", config="french")
         similarity = TrigramWordSimilarity(" ".join(words), "title_folded")
         entries = entries.annotate(
             similarity=similarity,
             rank=Coalesce(SearchRank(F("search"), tsquery), Value(0.0), output_field=FloatField()),
-        ).filter(Q(search=tsquery) | Q(similarity__gte=SIMILAR))
+        ).filter(Q(search=tsquery) | Q(title_folded__trigram_word_similar=" ".join(words)))
         score: Any = Cast(Greatest(F("rank"), F("similarity") * 0.5) * 1_000_000, IntegerField())
     else:
         score = Value(0, output_field=IntegerField())
@@ -90,7 +93,10 @@ def search(query: str, filters: Filters, *, network: bool, first: int = 20, afte
     if after:
         last_score, last_id = _decode(after)
         entries = entries.filter(Q(score__lt=last_score) | Q(score=last_score, id__gt=last_id))
-    rows: list[Any] = list(entries[: first + 1])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # `%>` (the trigram index's operator) uses this threshold: a misspelt word still finds its title
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [SIMILAR])
+        rows: list[Any] = list(entries[: first + 1])
     more = len(rows) > first
     rows = rows[:first]
     return Page(rows, _encode(rows[-1].score, rows[-1].pk) if more and rows else None)

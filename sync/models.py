@@ -32,6 +32,7 @@ class OutboxEvent(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["parked_at"], condition=models.Q(parked_at__isnull=False), name="sync_outbox_parked"),
             models.Index(
                 fields=["id"],
                 condition=models.Q(processed_at__isnull=True, parked_at__isnull=True),

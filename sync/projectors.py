@@ -101,20 +101,21 @@ def event(venue: Venue, p: dict[str, Any]) -> Document:
     if not p.get("published"):  # a venue-only or withdrawn event: a tombstone, whatever else it carries
         return {"published": False}
     prices = p.get("prices", {})
-    visitors = [_money(prices.get(category)) for category in ("network", "public")]
+    # what a visitor of the catalogue pays: the public price of a public event, the network's otherwise
+    visitor = "public" if p.get("visibility") == CatalogueEntry.Visibility.PUBLIC else "network"
     return {
         "kind": Kind.EVENT,
         "title": p["title"],
         "summary": p.get("description", ""),
         "category": p.get("kind", ""),
         "tags": [p.get("kind", "")],
-        "price_from": min((price for price in visitors if price is not None), default=None),
+        "price_from": _money(prices.get(visitor)),
         "starts_at": dt.datetime.fromisoformat(p["starts_at"]),
         "ends_at": dt.datetime.fromisoformat(p["ends_at"]),
         "visibility": p.get("visibility", CatalogueEntry.Visibility.NETWORK),
         "published": True,
         "data": {
-            "prices": prices,
+            "prices": {category: price for category, price in prices.items() if category != "member"},
             "capacity": p.get("capacity"),
             "seats_left": p.get("seats_left"),
             "programme": p.get("programme"),
@@ -162,17 +163,24 @@ PROJECTORS: dict[str, Projector] = {
 SOURCE_TYPES = {"resource", "artwork", "exhibition", "event", "programme", "service"}
 
 
+def document_of(venue: Venue, event_type: str, payload: dict[str, Any]) -> Document:
+    """The catalogue document an event carries; a bare `{"id", "published": false}` is a removal."""
+    if event_type not in PROJECTORS:
+        raise ValueError("no projector for %r" % event_type)
+    if set(payload) <= {"id", "published"} and not payload.get("published"):
+        return {"published": False}
+    return PROJECTORS[event_type](venue, payload)
+
+
 def apply(outbox_event: OutboxEvent) -> None:
     """Apply one event to the read models (inside the relay's transaction)."""
     if outbox_event.event_type == "resource.availability":
         _availability(outbox_event)
-    elif outbox_event.event_type in PROJECTORS:
-        document = PROJECTORS[outbox_event.event_type](outbox_event.venue, outbox_event.payload)
+    else:
+        document = document_of(outbox_event.venue, outbox_event.event_type, outbox_event.payload)
         upsert(
             outbox_event.venue, outbox_event.aggregate_type, outbox_event.aggregate_id, outbox_event.version, document
         )
-    else:
-        raise ValueError("no projector for %r" % outbox_event.event_type)
     for hook in ROLLUP_HOOKS:
         hook(outbox_event)
 
@@ -180,11 +188,7 @@ def apply(outbox_event: OutboxEvent) -> None:
 def upsert(venue: Venue, source_type: str, source_id: str, version: int, document: Document) -> bool:
     """Write `document` as the entry of (venue, source type, source id) unless the entry already shows this
     version or a newer one. Returns whether it wrote."""
-    entry = (
-        CatalogueEntry.objects.select_for_update()
-        .filter(venue=venue, source_type=source_type, source_id=source_id)
-        .first()
-    )
+    entry = _locked_entry(venue, source_type, source_id)
     if entry is not None and entry.version >= version:
         return False  # re-delivered, or older than what is shown
     if entry is None:
@@ -193,6 +197,7 @@ def upsert(venue: Venue, source_type: str, source_id: str, version: int, documen
         entry = CatalogueEntry(venue=venue, source_type=source_type, source_id=source_id)
     for name, value in document.items():
         setattr(entry, name, value)
+    entry.tags = [tag[:100] for tag in entry.tags if tag][:20]
     entry.version = version
     entry.city = venue.city
     entry.title_folded = fold(entry.title)
@@ -204,13 +209,34 @@ def upsert(venue: Venue, source_type: str, source_id: str, version: int, documen
     return True
 
 
-def _availability(outbox_event: OutboxEvent) -> None:
-    p = outbox_event.payload
-    entry = (
+def _locked_entry(venue: Venue, source_type: str, source_id: str) -> CatalogueEntry | None:
+    """The entry, locked; when there is none yet, a placeholder row is inserted first (two workers creating
+    the same entry would otherwise collide on its unique key, neither having anything to lock)."""
+    CatalogueEntry.objects.bulk_create(
+        [
+            CatalogueEntry(
+                venue=venue,
+                source_type=source_type,
+                source_id=source_id,
+                kind=source_type,
+                title="",
+                visibility=CatalogueEntry.Visibility.NETWORK,
+                published=False,
+                city=venue.city,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return (
         CatalogueEntry.objects.select_for_update()
-        .filter(venue=outbox_event.venue, source_type="resource", source_id=outbox_event.aggregate_id)
+        .filter(venue=venue, source_type=source_type, source_id=source_id)
         .first()
     )
+
+
+def _availability(outbox_event: OutboxEvent) -> None:
+    p = outbox_event.payload
+    entry = _locked_entry(outbox_event.venue, "resource", outbox_event.aggregate_id)
     if entry is None:  # before the resource's own document: a placeholder keeps the summary until it comes
         entry = CatalogueEntry(
             venue=outbox_event.venue,

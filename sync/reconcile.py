@@ -1,7 +1,8 @@
 """Reconciliation: rebuild a venue's catalogue entries from the venue's own tables (the source of truth) and
 report drift: entries missing, stale (showing something else) or orphaned (showing what is gone or hidden);
-with `fix`, repair it. A repaired entry takes the latest outbox version of its source, so an older event still
-on its way cannot undo the repair."""
+with `fix`, repair it — through the outbox: a fresh event with the rebuilt document is recorded under the
+source's row lock and relayed like any other, so versions stay in order and a later change is never lost.
+Sources with events still waiting in the outbox are not counted as drift (the relay is about to apply them)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -19,6 +19,7 @@ from tenants.models import Venue
 
 from . import projectors
 from .models import OutboxEvent
+from .outbox import record
 
 COMPARED = ("published", "kind", "title", "summary", "price_from", "starts_at", "ends_at", "visibility", "tags")
 
@@ -44,8 +45,20 @@ class Drift:
         return not (self.missing or self.stale or self.orphan)
 
 
-def sources(venue: Venue) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
-    """(source type, source id, document, availability) of everything the venue has, shown or not."""
+@dataclass(frozen=True)
+class Source:
+    source_type: str
+    source_id: str
+    event_type: str
+    payload: dict[str, Any]
+    availability: dict[str, Any] | None = None
+
+    def document(self, venue: Venue) -> dict[str, Any]:
+        return projectors.document_of(venue, self.event_type, self.payload)
+
+
+def sources(venue: Venue) -> Iterator[Source]:
+    """Everything the venue has that the catalogue may show, shown or not, as the services would record it."""
     from marketplace.models import ServiceOffer
     from marketplace.services import offer_payload
     from tenants.coworking.events import SUMMARY_DAYS, availability_summary, resource_payload
@@ -58,21 +71,20 @@ def sources(venue: Venue) -> Iterator[tuple[str, str, dict[str, Any], dict[str, 
     now = timezone.now()
     with schema_context(venue.schema_name):
         for resource in Resource.objects.order_by("pk"):
-            summary = availability_summary(venue=venue, resource=resource, now=now)
-            document = projectors.resource(venue, resource_payload(resource))
-            yield "resource", str(resource.pk), document, summary | {"days": SUMMARY_DAYS}
-        for artwork in Artwork.objects.select_related("artist").filter(edition_size__isnull=True).order_by("pk"):
-            yield "artwork", str(artwork.pk), projectors.artwork(venue, artwork_payload(artwork)), None
-        for artwork in Artwork.objects.select_related("artist").filter(edition_of__isnull=False).order_by("pk"):
-            yield "artwork", str(artwork.pk), projectors.artwork(venue, artwork_payload(artwork)), None
+            summary = {"id": resource.pk, "days": SUMMARY_DAYS} | availability_summary(
+                venue=venue, resource=resource, now=now
+            )
+            yield Source("resource", str(resource.pk), "resource.upserted", resource_payload(resource), summary)
+        for artwork in Artwork.objects.select_related("artist").exclude(edition_size__isnull=False, edition_of=None):
+            yield Source("artwork", str(artwork.pk), "artwork.upserted", artwork_payload(artwork))
         for exhibition in Exhibition.objects.order_by("pk"):
-            yield "exhibition", str(exhibition.pk), projectors.exhibition(venue, exhibition_payload(exhibition)), None
+            yield Source("exhibition", str(exhibition.pk), "exhibition.upserted", exhibition_payload(exhibition))
         for event in Event.objects.order_by("pk"):
-            yield "event", str(event.pk), projectors.event(venue, event_payload(event)), None
+            yield Source("event", str(event.pk), "event.upserted", event_payload(event))
         for programme in Programme.objects.order_by("pk"):
-            yield "programme", str(programme.pk), projectors.programme(venue, programme_payload(programme)), None
+            yield Source("programme", str(programme.pk), "programme.upserted", programme_payload(programme))
     for offer in ServiceOffer.objects.filter(venues=venue).select_related("organisation").order_by("pk"):
-        yield "service", str(offer.pk), projectors.service(venue, offer_payload(offer, venue)), None
+        yield Source("service", str(offer.pk), "service.upserted", offer_payload(offer, venue))
 
 
 def _differs(entry: CatalogueEntry, document: dict[str, Any]) -> bool:
@@ -82,17 +94,20 @@ def _differs(entry: CatalogueEntry, document: dict[str, Any]) -> bool:
 def reconcile(venue: Venue, *, fix: bool = False) -> Drift:
     drift = Drift(venue.schema_name)
     entries = {(e.source_type, e.source_id): e for e in CatalogueEntry.objects.filter(venue=venue)}
-    latest = {
-        (row["aggregate_type"], row["aggregate_id"]): row["v"]
-        for row in OutboxEvent.objects.filter(venue=venue)
-        .values("aggregate_type", "aggregate_id")
-        .annotate(v=Max("version"))
-    }
+    waiting = set(
+        OutboxEvent.objects.filter(venue=venue, processed_at__isnull=True, parked_at__isnull=True).values_list(
+            "aggregate_type", "aggregate_id"
+        )
+    )
+    repairs: list[Source] = []
     seen = set()
-    for source_type, source_id, document, availability in sources(venue):
-        key = (source_type, source_id)
+    for source in sources(venue):
+        key = (source.source_type, source.source_id)
         seen.add(key)
         drift.checked += 1
+        if key in waiting:
+            continue
+        document = source.document(venue)
         entry = entries.get(key)
         shown = entry is not None and entry.published
         if document.get("published"):
@@ -106,30 +121,51 @@ def reconcile(venue: Venue, *, fix: bool = False) -> Drift:
             drift.orphan.append("%s:%s" % key)
         else:
             continue
-        if fix:
-            _repair(venue, key, document, availability, latest.get(key, 0), entry)
+        repairs.append(source)
     for key, entry in entries.items():
-        if key not in seen and entry.published:  # its source is gone
+        if key not in seen and key not in waiting and entry.published:  # its source is gone
             drift.orphan.append("%s:%s" % key)
-            if fix:
-                _repair(venue, key, {"published": False}, None, latest.get(key, 0), entry)
+            repairs.append(Source(key[0], key[1], "%s.upserted" % key[0], {"id": key[1], "published": False}))
+    if fix and repairs:
+        for source in repairs:
+            _repair(venue, source)
+        from .relay import drain
+
+        drain()
     return drift
 
 
+SOURCE_MODELS = {
+    "resource": "coworking.Resource",
+    "artwork": "gallery.Artwork",
+    "exhibition": "gallery.Exhibition",
+    "event": "events.Event",
+    "programme": "events.Programme",
+    "service": "marketplace.ServiceOffer",
+}
+
+
 @transaction.atomic
-def _repair(
-    venue: Venue,
-    key: tuple[str, str],
-    document: dict[str, Any],
-    availability: dict[str, Any] | None,
-    latest: int,
-    entry: CatalogueEntry | None,
-) -> None:
-    version = max(latest, entry.version + 1 if entry is not None else 1)
-    if entry is not None:
-        CatalogueEntry.objects.filter(pk=entry.pk).update(version=version - 1)  # let the guarded write through
-    projectors.upsert(venue, key[0], key[1], version, document)
-    if availability is not None:
-        CatalogueEntry.objects.filter(venue=venue, source_type=key[0], source_id=key[1]).update(
-            availability=availability, availability_version=max(latest, version)
+def _repair(venue: Venue, source: Source) -> None:
+    """Record the rebuilt document as a new event of its source, under the source's row lock (so it takes
+    its place in the source's version order)."""
+    from django.apps import apps
+
+    with schema_context(venue.schema_name):
+        model = apps.get_model(SOURCE_MODELS[source.source_type])
+        model._default_manager.select_for_update().filter(pk=source.source_id).first()
+        record(
+            venue=venue,
+            aggregate_type=source.source_type,
+            aggregate_id=source.source_id,
+            event_type=source.event_type,
+            payload=source.payload,
         )
+        if source.availability is not None:
+            record(
+                venue=venue,
+                aggregate_type=source.source_type,
+                aggregate_id=source.source_id,
+                event_type="resource.availability",
+                payload=source.availability,
+            )

@@ -295,3 +295,95 @@ def test_the_reconcile_command_reports_then_repairs(programme: Stage) -> None:
     call_command("reconcile_catalogue", "--venue", "gresilles", stdout=StringIO())  # clean now: no error
     with pytest.raises(CommandError):
         call_command("reconcile_catalogue", "--venue", "nowhere", stdout=StringIO())
+
+
+def test_a_change_after_a_repair_is_not_lost(programme: Stage) -> None:
+    venue = programme.cast.venue_a
+    relay.drain()
+    cafe = _entry(venue, "event", programme.cafe.pk)
+    cafe.title = "Trafiqué"
+    cafe.save()
+    reconcile(venue, fix=True)
+    assert _entry(venue, "event", programme.cafe.pk).title == "Café pro"
+    from tenants.events import services as events
+
+    with schema_context("gresilles"):
+        events.save_event(event=programme.cafe, changes={"title": "Café pro du jeudi"}, actor=programme.staff)
+    relay.drain()
+    assert _entry(venue, "event", programme.cafe.pk).title == "Café pro du jeudi"
+
+
+def test_long_names_reach_the_catalogue(venue_a: Venue, cast: Any) -> None:
+    from tenants.gallery import services as gallery
+    from tenants.gallery.models import Artwork
+
+    with schema_context("gresilles"):
+        artist = gallery.create_artist(name="Collectif des Artistes Plasticiens de la Côte-d'Or et du Morvan réunis")
+        work = gallery.create_artwork(
+            actor=None, fields={"artist": artist, "title": "Grande toile", "price": Decimal(900)}
+        )
+        gallery.consign(
+            artist=artist, commission_rate=Decimal(30), starts_on=dt.date(2026, 1, 1), ends_on=None, artworks=[work]
+        )
+        gallery.set_status(artwork=work, status=Artwork.Status.AVAILABLE, actor=cast.people["staff_a"])
+    report = relay.drain()
+    assert report.failed == 0
+    assert _entry(venue_a, "artwork", work.pk).published
+
+
+def test_a_public_programme_lists_only_its_public_sessions(programme: Stage) -> None:
+    from tenants.events import services as events
+    from tenants.events.models import Programme
+
+    with schema_context("gresilles"):
+        parcours = events.save_programme(programme=Programme(title="Parcours ouvert", visibility=Visibility.PUBLIC))
+        make_event(
+            programme.staff,
+            title="Séance publique",
+            visibility=Visibility.PUBLIC,
+            programme=parcours,
+            starts_at=soon(8),
+            ends_at=soon(8, 12),
+        )
+        make_event(
+            programme.staff,
+            title="Séance réseau",
+            visibility=Visibility.NETWORK,
+            programme=parcours,
+            starts_at=soon(9),
+            ends_at=soon(9, 12),
+        )
+    relay.drain()
+    entry = _entry(programme.cast.venue_a, "programme", parcours.pk)
+    assert [s["title"] for s in entry.data["sessions"]] == ["Séance publique"] and "Séance réseau" not in entry.tags
+
+
+def test_nothing_searchable_finds_nothing(offer: Stage) -> None:
+    assert _catalogue(q="東京") == [] and _catalogue(q="!!!") == []
+
+
+def test_cursor_pages_of_a_ranked_search(offer: Stage) -> None:
+    client, seen, after = APIClient(HTTP_HOST=F), [], None
+    for _ in range(10):
+        params: dict[str, Any] = {"first": 1, "q": "rencontre"} | ({"after": after} if after else {})
+        body = client.get("/api/v1/catalogue/", params).json()
+        seen += [row["id"] for row in body["results"]]
+        after = body["next"]
+        if not after:
+            break
+    everything = client.get("/api/v1/catalogue/", {"first": "100", "q": "rencontre"}).json()["results"]
+    assert seen == [row["id"] for row in everything] and len(seen) >= 2
+
+
+def test_a_resource_deleted_in_the_admin_leaves_the_catalogue(venue_a: Venue, cast: Any) -> None:
+    from django.test import Client
+
+    from .factories import TEST_PASSWORD
+
+    room = _resource(venue_a, "Salle éphémère")
+    relay.drain()
+    manager = Client(HTTP_HOST="gresilles.localhost")
+    assert manager.login(email=cast.people["manager_a"].email, password=TEST_PASSWORD)
+    assert manager.post(f"/admin/coworking/resource/{room.pk}/delete/", {"post": "yes"}).status_code == 302
+    relay.drain()
+    assert _entry(venue_a, "resource", room.pk).published is False

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from hub.admin import VenueModelAdmin, venue_admin_site
 from hub.http import current_venue
 
-from .events import save_resource
+from .events import delete_resource, save_resource
 from .models import Booking, Closure, OpeningHours, Plan, Resource, Subscription
 
 
@@ -23,6 +23,15 @@ class ResourceAdmin(VenueModelAdmin):
 
     list_filter = ["kind", "mode", "network_bookable", "is_active"]
     search_fields = ["name", "description"]
+
+    def delete_model(self, request: HttpRequest, obj: Resource) -> None:
+        venue = current_venue(request)
+        assert venue is not None
+        delete_resource(venue=venue, resource=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for resource in queryset:
+            self.delete_model(request, resource)
 
 
 @admin.register(OpeningHours, site=venue_admin_site)

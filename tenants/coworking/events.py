@@ -51,6 +51,21 @@ def save_resource(*, venue: Venue, resource: Resource) -> Resource:
     return resource
 
 
+@transaction.atomic
+def delete_resource(*, venue: Venue, resource: Resource) -> None:
+    """Delete a resource (one never booked: bookings protect it) and tell the catalogue to drop it."""
+    pk = resource.pk
+    Resource.objects.select_for_update().filter(pk=pk).first()
+    resource.delete()
+    record(
+        venue=venue,
+        aggregate_type="resource",
+        aggregate_id=pk,
+        event_type="resource.upserted",
+        payload={"id": pk, "published": False},
+    )
+
+
 def availability_summary(*, venue: Venue, resource: Resource, now: dt.datetime) -> dict[str, object]:
     """The resource's free hours over the coming week, and its next free moment."""
     first = now.astimezone(venue.tzinfo).date()

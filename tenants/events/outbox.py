@@ -56,8 +56,10 @@ def record_event(event: Event) -> None:
 
 
 def programme_payload(programme: Programme) -> dict[str, object]:
+    # the sessions its audience may see: a public programme lists its public sessions only
+    audience = [Visibility.PUBLIC] if programme.visibility == Visibility.PUBLIC else list(CATALOGUE)
     sessions = programme.sessions.filter(
-        status=Event.Status.SCHEDULED, is_published=True, visibility__in=CATALOGUE
+        status=Event.Status.SCHEDULED, is_published=True, visibility__in=audience
     ).order_by("starts_at", "id")
     return {
         "id": programme.pk,
