@@ -17,7 +17,6 @@ from federation.permissions import Action, allows
 from hub.errors import InvalidInput
 from tenants.gallery import payouts, sales
 from tenants.gallery.models import Artist, ArtistPayout, Hold, Sale
-from tenants.gallery.money import VAT_RATES
 
 from . import gallery_serializers as gs
 from .lookups import actor, buyer, one, page
@@ -99,15 +98,8 @@ class SaleList(APIView):
             raise InvalidInput(
                 _("The Idempotency-Key is too long."), fields={"idempotency_key": [_("100 characters at most.")]}
             )
-        rate = data.get("vat_rate")
-        if rate is not None and rate != VAT_RATES[data["vat_regime"]]:
-            raise InvalidInput(
-                _("This VAT rate does not go with this regime."),
-                fields={
-                    "vat_rate": [_("The rate of this regime is %(rate)s %%.") % {"rate": VAT_RATES[data["vat_regime"]]}]
-                },
-            )
         result = sales.sell(
+            vat_rate=data.get("vat_rate"),
             artwork_id=data["artwork"],
             buyer=buyer(data),
             vat_regime=data["vat_regime"],

@@ -156,6 +156,7 @@ def sell(
     payment_method: str,
     actor: User,
     price: Decimal | None = None,
+    vat_rate: Decimal | None = None,
     resale: bool = False,
     override: bool = False,
     idempotency_key: str = "",
@@ -183,6 +184,8 @@ def sell(
     errors = buyer.errors()
     if price is not None and not Decimal("0.01") <= price <= Decimal("9999999.99"):
         errors["price"] = [_("Between 0.01 and 9,999,999.99 euros.")]
+    if vat_rate is not None and vat_rate != money.VAT_RATES[vat_regime]:
+        errors["vat_rate"] = [_("The rate of this regime is %(rate)s %%.") % {"rate": money.VAT_RATES[vat_regime]}]
     if resale and vat_regime == Sale.VatRegime.REDUCED:
         errors["vat_regime"] = [
             _("A resale is not sold at the reduced rate: use the margin scheme or the standard rate.")
