@@ -128,6 +128,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sync-reconcile-nightly": {"task": "sync.reconcile_everywhere", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# When the broker connection drops, tasks running with late acknowledgement are cancelled and redelivered
+# (Celery 6's default): ours are idempotent, and their ack could not reach the broker anyway.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
