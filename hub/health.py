@@ -52,13 +52,21 @@ def check_celery() -> dict[str, Any]:
     return {"workers": len(replies)}
 
 
+class CheckFailed(RuntimeError):
+    """A check that failed with figures worth showing (they stay in the report)."""
+
+    def __init__(self, message: str, detail: dict[str, Any]):
+        super().__init__(message)
+        self.detail = detail
+
+
 def check_outbox() -> dict[str, Any]:
     """The relay keeps up: events waiting, the oldest one's age, events given up on."""
     from sync.relay import backlog
 
     state = backlog()
     if float(state["lag_seconds"]) > settings.HUB_OUTBOX_LAG_ALERT_SECONDS:
-        raise RuntimeError("the outbox relay is %s s behind" % state["lag_seconds"])
+        raise CheckFailed("the outbox relay is %s s behind" % state["lag_seconds"], state)
     return state
 
 
@@ -79,7 +87,7 @@ def run_checks() -> tuple[bool, dict[str, dict[str, Any]]]:
             detail = check()
             results[name] = {"ok": True, **detail}
         except Exception as exc:  # a health check reports every failure instead of raising
-            results[name] = {"ok": False, "error": exc.__class__.__name__}
+            results[name] = {"ok": False, "error": exc.__class__.__name__, **getattr(exc, "detail", {})}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return all(result["ok"] for result in results.values()), results
 

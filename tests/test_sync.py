@@ -276,6 +276,11 @@ def test_health_reports_the_outbox_backlog(venue_a: Venue) -> None:
 
     with pytest.raises(RuntimeError):
         check_outbox()
+    from hub.health import run_checks
+
+    _healthy, checks = run_checks()
+    assert checks["outbox"]["ok"] is False and checks["outbox"]["backlog"] >= 1  # the figures stay in the report
+    assert checks["outbox"]["lag_seconds"] >= 600
     relay.drain()
     assert check_outbox()["backlog"] == 0
 
