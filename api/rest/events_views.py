@@ -3,7 +3,7 @@ registration and cancellation, attendance by staff, training programmes register
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -15,29 +15,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from federation.models import User
 from federation.permissions import Action, allows
 from hub.errors import InvalidInput
-from hub.http import current_venue
 from tenants.events import registrations, services
 from tenants.events.models import Event, Programme, Registration
-from tenants.models import Venue
 
 from . import events_serializers as es
-from .lookups import page, person, staff, writes_need
+from .lookups import actor, page, person, request_venue, staff, writes_need
 from .pagination import CappedLimitOffsetPagination
 from .validation import validated
-
-
-def _venue(request: Request) -> Venue:
-    return cast(Venue, current_venue(request))
 
 
 def _events(request: Request) -> QuerySet[Event]:
     """The events the caller may see, with their seats taken counted in the same query."""
     held = Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_A_SEAT))
     return (
-        registrations.visible_events(request.user, _venue(request))
+        registrations.visible_events(request.user, request_venue(request))
         .select_related("advisor", "room_booking__resource")
         .annotate(held=held)
     )
@@ -75,7 +68,7 @@ class EventList(APIView):
         query = es.EventFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         rows, wanted = _events(request), query.validated_data
-        tz = _venue(request).tzinfo
+        tz = request_venue(request).tzinfo
         if "kind" in wanted:
             rows = rows.filter(kind=wanted["kind"])
         if "programme" in wanted:
@@ -90,13 +83,9 @@ class EventList(APIView):
     def post(self, request: Request) -> Response:
         changes, room = _event_changes(validated(es.EventWriteSerializer, request))
         event = services.save_event(
-            event=Event(), changes=changes, room=None if room is services.UNCHANGED else room, actor=_actor(request)
+            event=Event(), changes=changes, room=None if room is services.UNCHANGED else room, actor=actor(request)
         )
         return Response(es.EventSerializer(get_object_or_404(_events(request), pk=event.pk)).data, status=201)
-
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
 
 
 class EventDetail(APIView):
@@ -110,7 +99,7 @@ class EventDetail(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         event = get_object_or_404(Event, pk=pk)
         changes, room = _event_changes(validated(es.EventWriteSerializer, request, partial=True))
-        services.save_event(event=event, changes=changes, room=room, actor=_actor(request))
+        services.save_event(event=event, changes=changes, room=room, actor=actor(request))
         return Response(es.EventSerializer(get_object_or_404(_events(request), pk=pk)).data)
 
 
@@ -121,14 +110,14 @@ class EventCancel(APIView):
 
     @extend_schema(request=None, responses=es.EventSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        services.cancel_event(event=get_object_or_404(Event, pk=pk), actor=_actor(request))
+        services.cancel_event(event=get_object_or_404(Event, pk=pk), actor=actor(request))
         return Response(es.EventSerializer(get_object_or_404(_events(request), pk=pk)).data)
 
 
 def _registrations(request: Request) -> QuerySet[Registration]:
     """Staff see every registration here; a person sees their own (anyone else's does not exist)."""
     rows = Registration.objects.select_related("person", "event").order_by("created_at", "id")
-    return rows if staff(request) else rows.filter(person=_actor(request))
+    return rows if staff(request) else rows.filter(person=actor(request))
 
 
 class EventRegistrations(APIView):
@@ -145,7 +134,7 @@ class EventRegistrations(APIView):
 
     @extend_schema(request=None, responses={201: es.RegistrationSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        registration = registrations.register(event_id=pk, person=_actor(request))
+        registration = registrations.register(event_id=pk, person=actor(request))
         return Response(es.RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
 
@@ -158,7 +147,7 @@ class RegistrationCancel(APIView):
     @extend_schema(request=None, responses=es.RegistrationSerializer)
     def post(self, request: Request, pk: int, registration: int) -> Response:
         found = get_object_or_404(_registrations(request), pk=registration, event_id=pk)
-        return Response(es.RegistrationSerializer(registrations.cancel(registration=found, actor=_actor(request))).data)
+        return Response(es.RegistrationSerializer(registrations.cancel(registration=found, actor=actor(request))).data)
 
 
 class RegistrationCheckIn(APIView):
@@ -180,13 +169,13 @@ class MyRegistrations(APIView):
 
     @extend_schema(responses=es.RegistrationSerializer(many=True))
     def get(self, request: Request) -> Response:
-        rows = Registration.objects.filter(person=_actor(request)).select_related("person", "event")
+        rows = Registration.objects.filter(person=actor(request)).select_related("person", "event")
         return page(request, self, rows.order_by("-event__starts_at", "-id"), es.RegistrationSerializer)
 
 
 def _programmes(request: Request) -> QuerySet[Programme]:
     """The programmes the caller may see, with only the sessions they may see."""
-    venue = _venue(request)
+    venue = request_venue(request)
     where = registrations.standing(request.user, venue)
     sessions = registrations.visible_events(request.user, venue)
     rows = Programme.objects.prefetch_related(Prefetch("sessions", queryset=sessions)).order_by("title", "id")
@@ -235,7 +224,7 @@ class ProgrammeRegister(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         try:
-            reports = registrations.register_programme(programme_id=pk, person=_actor(request))
+            reports = registrations.register_programme(programme_id=pk, person=actor(request))
         except registrations.ProgrammeRefused as refused:
             return Response(
                 {

@@ -18,12 +18,18 @@ from hub.errors import InvalidInput
 from hub.http import current_venue
 from tenants.gallery import sales
 from tenants.gallery.models import Artwork
+from tenants.models import Venue
 
 from .pagination import CappedLimitOffsetPagination
 
 
 def staff(request: Request) -> bool:
     return can(cast(User, request.user), Action.VENUE_OPERATE, current_venue(request))
+
+
+def request_venue(request: Request) -> Venue:
+    """The venue of the request's host (the venue URL conf serves only those)."""
+    return cast(Venue, current_venue(request))
 
 
 def actor(request: Request) -> User:

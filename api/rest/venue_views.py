@@ -18,15 +18,14 @@ from federation import selectors, services
 from federation.models import Organisation, User
 from federation.permissions import Action, allows, can
 from hub.errors import InvalidInput
-from hub.http import current_venue
 from tenants.coworking.availability import availability
 from tenants.coworking.models import Booking, Plan, Resource, Subscription
 from tenants.coworking.plans import consumptions, subscribe
 from tenants.coworking.selectors import bookable_resources, bookings_at_venue, bookings_of
 from tenants.coworking.series import SeriesRefused, book_series
 from tenants.coworking.services import book_resource, cancel_booking, check_in
-from tenants.models import Venue
 
+from .lookups import request_venue
 from .pagination import CappedLimitOffsetPagination
 from .serializers import (
     AvailabilityQuerySerializer,
@@ -47,14 +46,10 @@ from .serializers import (
 from .validation import validated
 
 
-def _venue(request: Request) -> Venue:
-    return cast(Venue, current_venue(request))
-
-
 def _visible_bookings(request: Request) -> QuerySet[Booking]:
     """The venue's staff see every booking here; anyone else only their own (others' do not exist)."""
     person = cast(User, request.user)
-    return bookings_at_venue() if can(person, Action.VENUE_OPERATE, _venue(request)) else bookings_of(person)
+    return bookings_at_venue() if can(person, Action.VENUE_OPERATE, request_venue(request)) else bookings_of(person)
 
 
 class VenueView(APIView):
@@ -64,7 +59,7 @@ class VenueView(APIView):
 
     @extend_schema(responses=VenueSerializer)
     def get(self, request: Request) -> Response:
-        return Response(VenueSerializer(_venue(request)).data)
+        return Response(VenueSerializer(request_venue(request)).data)
 
 
 class ResourceList(generics.ListAPIView[Any]):
@@ -92,7 +87,7 @@ class VenueMemberList(generics.ListAPIView[Any]):
     serializer_class = VenueMemberSerializer
 
     def get_queryset(self) -> Any:
-        return selectors.organisations_of_venue(_venue(self.request))
+        return selectors.organisations_of_venue(request_venue(self.request))
 
 
 class StaffList(APIView):
@@ -104,7 +99,7 @@ class StaffList(APIView):
 
     @extend_schema(responses=StaffSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(StaffSerializer(selectors.venue_staff(_venue(request)), many=True).data)
+        return Response(StaffSerializer(selectors.venue_staff(request_venue(request)), many=True).data)
 
     @extend_schema(request=StaffGrantSerializer, responses={201: StaffSerializer})
     def post(self, request: Request) -> Response:
@@ -113,7 +108,7 @@ class StaffList(APIView):
         if person is None:
             raise InvalidInput(_("No such person."), fields={"email": [_("No active person has this e-mail address.")]})
         venue_role = services.grant_venue_role(
-            person=person, venue=_venue(request), role=grant["role"], actor=cast(User, request.user)
+            person=person, venue=request_venue(request), role=grant["role"], actor=cast(User, request.user)
         )
         return Response(StaffSerializer(venue_role).data, status=status.HTTP_201_CREATED)
 
@@ -123,7 +118,7 @@ class StaffDetail(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        venue_role = get_object_or_404(selectors.venue_staff(_venue(request)), pk=pk)  # another venue's: 404
+        venue_role = get_object_or_404(selectors.venue_staff(request_venue(request)), pk=pk)  # another venue's: 404
         services.revoke_venue_role(venue_role=venue_role, actor=cast(User, request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -157,7 +152,7 @@ class BookingList(APIView):
                 _("The Idempotency-Key is too long."), fields={"idempotency_key": [_("100 characters at most.")]}
             )
         result = book_resource(
-            venue=_venue(request),
+            venue=request_venue(request),
             resource_id=data["resource"],
             member=cast(User, request.user),
             start=data["start"],
@@ -184,7 +179,7 @@ class BookingCancel(APIView):
 def _availability(request: Request, resources: list[Resource]) -> Response:
     query = AvailabilityQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    venue = _venue(request)
+    venue = request_venue(request)
     found = availability(
         resources, query.validated_data["date"], query.validated_data["days"], venue.tzinfo, timezone.now()
     )
@@ -250,7 +245,7 @@ class BookingSeriesCreate(APIView):
         data = validated(SeriesCreateSerializer, request)
         try:
             result = book_series(
-                venue=_venue(request),
+                venue=request_venue(request),
                 resource_id=data["resource"],
                 member=cast(User, request.user),
                 start=data["start"],
@@ -294,7 +289,7 @@ class SubscriptionList(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
-        person, venue = cast(User, request.user), _venue(request)
+        person, venue = cast(User, request.user), request_venue(request)
         subscriptions = Subscription.objects.select_related("plan", "organisation").order_by("-starts_on", "id")
         if not can(person, Action.VENUE_OPERATE, venue):
             mine = Organisation.objects.filter(memberships__user=person).values_list("pk", flat=True)
