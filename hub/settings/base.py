@@ -24,6 +24,11 @@ HUB_HOST_CACHE_SECONDS = 300
 HUB_OUTBOX_LAG_ALERT_SECONDS = env.int("HUB_OUTBOX_LAG_ALERT_SECONDS", default=120)
 # `load_demo` writes well-known passwords: only where a mode allows it.
 HUB_DEMO_ALLOWED = False
+# The federation's GraphQL API. GraphiQL, introspection and session sign-in (for GraphiQL) are for development.
+GRAPHENE = {"SCHEMA": "api.graphql.schema.schema"}
+HUB_GRAPHIQL = False
+HUB_GRAPHQL_INTROSPECTION = False
+HUB_GRAPHQL_SESSIONS = False
 
 SHARED_APPS = [
     "django_tenants",
@@ -32,6 +37,7 @@ SHARED_APPS = [
     "sync",
     "shared_catalog",
     "marketplace",
+    "settlement",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -42,6 +48,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "graphene_django",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -21,6 +21,8 @@ from federation.permissions import Action, can
 from federation.selectors import active_organisations, network_terms
 from hub import idempotency
 from hub.errors import Conflict, HubError, InvalidInput, NotFound
+from settlement import services as settlement
+from settlement.selectors import network_hours_used
 from tenants.models import Venue
 from tenants.selectors import active_venue
 
@@ -58,23 +60,6 @@ def _terms_for(member: User, venue: Venue, resource: Resource) -> tuple[Organisa
     raise NotAllowed(_("Your organisation's network terms do not allow booking at this venue."))
 
 
-def _network_hours_used(organisation: Organisation, month_start: dt.datetime, month_end: dt.datetime) -> Decimal:
-    booked = Booking.objects.filter(
-        organisation=organisation,
-        network=True,
-        status__in=Booking.ACTIVE,
-        during__overlap=DateTimeTZRange(month_start, month_end),
-    ).values_list("during", flat=True)
-    return sum((Decimal((r.upper - r.lower).total_seconds()) / 3600 for r in booked), Decimal(0))
-
-
-def _month_bounds(moment: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    local = moment.astimezone(tz)
-    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following.replace(tzinfo=tz)
-
-
 def book_resource(
     *,
     venue: Venue,
@@ -107,7 +92,7 @@ def book_resource(
             return earlier
     resource = Resource.objects.filter(pk=resource_id, is_active=True).first()
     if resource is None:
-        raise NotFound(_("No such resource."))
+        raise NotFound(_("No such resource."), fields={"resource": [_("No such resource at this venue.")]})
     organisation, category, monthly_hours = _terms_for(member, venue, resource)
     rented = plans.renter_of(resource, start.astimezone(venue.tzinfo).date())
     if rented is not None and (organisation is None or rented.organisation_id != organisation.pk):
@@ -143,6 +128,8 @@ def book_resource(
             if not resource.exclusive:
                 _check_seats(resource, booking)
             booking.save()
+            if booking.network and organisation is not None:  # what the host earns, what the quota counts
+                settlement.record_booking(host=venue, organisation=organisation, booking=booking)
             Resource.objects.select_for_update().filter(pk=resource.pk).first()  # one version at a time
             record_availability(venue=venue, resource=resource, now=now)
     except IntegrityError as exc:
@@ -164,13 +151,18 @@ def _check_quota(
 ) -> None:
     if organisation is None or monthly_hours is None:
         return
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # serialise this org's quota
-    month_start, month_end = _month_bounds(start, venue.tzinfo)
+    _lock_quota(organisation)
     wanted = Decimal((end - start).total_seconds()) / 3600
-    if _network_hours_used(organisation, month_start, month_end) + wanted > monthly_hours:
+    if network_hours_used(organisation, settlement.month_of(start, venue)) + wanted > monthly_hours:
         raise QuotaExceeded(
             _("This booking would exceed your organisation's %(n)d network hours this month.") % {"n": monthly_hours}
         )
+
+
+def _lock_quota(organisation: Organisation) -> None:
+    """One network booking at a time per organisation, at every venue: the lock is on its row in the public
+    schema, which every venue's transactions share."""
+    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
 
 
 def _check_seats(resource: Resource, booking: Booking) -> None:
@@ -223,6 +215,8 @@ def cancel_booking(*, booking: Booking, now: dt.datetime | None = None) -> Booki
         plans.return_day_credit(booking, active_venue())
     booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
     booking.save(update_fields=["status", "cancelled_at", "cancellation_fee"])
+    if booking.network:
+        settlement.record_cancellation(host=active_venue(), booking=booking)
     _availability_changed(booking.resource, now)
     return booking
 

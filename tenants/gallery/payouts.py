@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from federation.models import User
 from hub.errors import Conflict, InvalidInput
+from hub.spreadsheets import safe_cell
 from tenants.selectors import active_venue
 
 from .models import Artist, ArtistPayout, Sale
@@ -155,11 +156,6 @@ CSV_COLUMNS = ["kind", "date", "sale", "artwork", "price", "vat", "commission", 
 LINE_AMOUNTS = ("price", "vat_amount", "commission", "contribution", "author_due")
 
 
-def _cell(text: str) -> str:
-    """A title a spreadsheet would run as a formula is quoted as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def statement_csv(payout: ArtistPayout) -> str:
     """The statement as CSV (UTF-8, comma-separated, a header row, one row per line, then the totals)."""
     out = io.StringIO()
@@ -171,7 +167,7 @@ def statement_csv(payout: ArtistPayout) -> str:
                 line.kind,
                 line.day().isoformat(),
                 line.sale.pk,
-                _cell(str(line.sale.artwork)),
+                safe_cell(str(line.sale.artwork)),
                 *(line.amount(name) for name in LINE_AMOUNTS),
             ]
         )
