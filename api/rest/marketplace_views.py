@@ -20,6 +20,7 @@ from federation.permissions import Action, allows, can_edit_organisation
 from hub.errors import InvalidInput
 from marketplace import services
 from marketplace.models import ServiceOffer, ServiceRequest
+from marketplace.selectors import offers_for, venues_named
 from tenants.models import Venue
 
 from .lookups import page, writes_need
@@ -89,23 +90,11 @@ class RequestWriteSerializer(serializers.Serializer[Any]):
     message = serializers.CharField(max_length=5000)
 
 
-def _venues(slugs: list[str]) -> list[Venue]:
-    found = {v.schema_name: v for v in Venue.objects.filter(schema_name__in=slugs)}
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        raise InvalidInput(
-            _("No such venue."), fields={"venues": [_("Unknown: %(slugs)s.") % {"slugs": ", ".join(missing)}]}
-        )
-    return [found[slug] for slug in dict.fromkeys(slugs)]
+_venues = venues_named
 
 
 def _offers(request: Request) -> QuerySet[ServiceOffer]:
-    rows = ServiceOffer.objects.select_related("organisation").prefetch_related("venues").order_by("title", "id")
-    shown = rows.filter(is_published=True, organisation__status=Organisation.Status.ACTIVE)
-    if not request.user.is_authenticated:
-        return shown
-    mine = Organisation.objects.filter(memberships__user=cast(User, request.user), memberships__role="owner")
-    return (shown | rows.filter(organisation__in=mine)).distinct()  # owners also see their drafts
+    return offers_for(request.user)
 
 
 class OfferList(APIView):
