@@ -9,6 +9,7 @@ from . import federation_views as fed
 from . import gallery_sales_views as gallery_books
 from . import gallery_views as gallery
 from . import marketplace_views as marketplace
+from . import settlement_views as settlement
 from . import venue_views as venue
 from .openapi import HostSchemaView
 
@@ -35,6 +36,8 @@ venue_urlpatterns = [
     path("plans/", venue.PlanList.as_view(), name="plan-list"),
     path("subscriptions/", venue.SubscriptionList.as_view(), name="subscription-list"),
     path("members/", venue.VenueMemberList.as_view(), name="member-list"),
+    path("settlements/<str:month>/", settlement.SettlementList.as_view(), name="settlement-list"),
+    path("settlements/<str:month>/<slug:other>.csv", settlement.SettlementCsv.as_view(), name="settlement-csv"),
     path("staff/", venue.StaffList.as_view(), name="staff-list"),
     path("staff/<int:pk>/", venue.StaffDetail.as_view(), name="staff-detail"),
     path("artists/", gallery.ArtistList.as_view(), name="artist-list"),
