@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.graphql.views import HubGraphQLView
 from api.rest.urls import federation_urlpatterns
 from hub.health import health
 from hub.views import index
@@ -12,6 +13,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((federation_urlpatterns, "api"), namespace="api")),
+    path("graphql/", HubGraphQLView.as_view(), name="graphql"),
 ]
 
 handler400 = "hub.views.bad_request"

@@ -21,6 +21,7 @@ def index(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"venue": {"slug": venue.schema_name, "name": venue.name, "city": venue.city}, "links": links}
         )
+    links |= {"graphql": base + "graphql/", "catalogue": base + "api/v1/catalogue/"}
     port = request.get_host().partition(":")[2]
     suffix = ":" + port if port else ""  # keep the port the caller used (dev: 8000)
     return JsonResponse(

@@ -102,6 +102,11 @@ def search(query: str, filters: Filters, *, network: bool, first: int = 20, afte
     return Page(rows, _encode(rows[-1].score, rows[-1].pk) if more and rows else None)
 
 
+def cursor_of(entry: CatalogueEntry) -> str:
+    """The cursor that pages on after `entry` (one of a search's results)."""
+    return _encode(entry.score, entry.pk)  # type: ignore[attr-defined]
+
+
 def _encode(score: int, pk: int) -> str:
     return base64.urlsafe_b64encode(json.dumps([score, pk]).encode()).decode().rstrip("=")
 

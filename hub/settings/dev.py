@@ -6,4 +6,5 @@ from .base import env
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"  # noqa: F405
 HUB_DEMO_ALLOWED = True
+HUB_GRAPHIQL = HUB_GRAPHQL_INTROSPECTION = HUB_GRAPHQL_SESSIONS = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import graphene
+from django.utils.translation import gettext as _
+from graphql import GraphQLResolveInfo
+
+from federation.models import Organisation, User
+from federation.permissions import can_edit_organisation
+from hub.errors import InvalidInput, NotFound
+from marketplace import services
+from marketplace.models import ServiceOffer
+from marketplace.selectors import offers_for, venues_named
+
+from ..core import HubMutation
+from .types import SectorEnum, ServiceOfferType, ServiceRequestType
+
+LIMITS = {"title": 200, "description": 10000, "price_indication": 200}
+FIELD_NAMES = {"price_indication": "priceIndication", "price_from": "priceFrom", "is_published": "isPublished"}
+
+
+def _offer_id(value: str, field: str = "offer") -> int:
+    text = str(value).rsplit("/", 1)[-1]  # an offer's id, or its catalogue `ref` (`<venue>/service/<id>`)
+    if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**63):
+        raise NotFound(_("No such offer."), fields={field: [_("Not found.")]})
+    return int(text)
+
+
+def _changes(data: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
+    """The offer's fields from the input (GraphQL names → model names), checked; and its venues' slugs."""
+    problems: dict[str, list[str]] = {}
+    changes: dict[str, Any] = {}
+    for name in ("title", "description", "sector", "price_indication", "price_from", "is_published"):
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "sector" and value is not None:
+            value = value.value if hasattr(value, "value") else value
+        if name in LIMITS and value is not None and len(value) > LIMITS[name]:
+            problems[FIELD_NAMES.get(name, name)] = [_("%(n)d characters at most.") % {"n": LIMITS[name]}]
+        if name == "price_from" and value is not None:
+            if not (isinstance(value, Decimal) and value.is_finite() and 0 <= value <= Decimal("9999999.99")):
+                problems["priceFrom"] = [_("A price in EUR, from 0 to 9,999,999.99.")]
+            else:
+                value = value.quantize(Decimal("0.01"))
+        if value is None and name != "price_from":
+            problems[FIELD_NAMES.get(name, name)] = [_("This field may not be null.")]
+        changes[name] = value
+    slugs = data.get("venues")
+    if slugs is not None and not 1 <= len(slugs) <= 50:
+        problems["venues"] = [_("From 1 to 50 venues.")]
+    if problems:
+        raise InvalidInput(_("The offer is not valid."), fields=problems)
+    return changes, slugs
+
+
+class ServiceOfferInput(graphene.InputObjectType):
+    title = graphene.String()
+    description = graphene.String()
+    sector = SectorEnum()
+    price_indication = graphene.String(description="e.g. from €350 a day, on quotation")
+    price_from = graphene.Decimal(description="EUR")
+    venues = graphene.List(graphene.NonNull(graphene.String), description="Slugs of the venues where it is delivered.")
+    is_published = graphene.Boolean()
+
+
+class CreateServiceOffer(HubMutation):
+    """Offer a service for an organisation you own; `title`, `sector` and `venues` are required."""
+
+    class Arguments:
+        organisation = graphene.String(required=True, description="The organisation's slug.")
+        input = ServiceOfferInput(required=True)
+
+    offer = graphene.Field(ServiceOfferType)
+
+    @classmethod
+    def perform(cls, info: GraphQLResolveInfo, person: User, **arguments: Any) -> dict[str, Any]:
+        data = arguments["input"]
+        missing = {f: [_("This field is required.")] for f in ("title", "sector", "venues") if not data.get(f)}
+        if missing:
+            raise InvalidInput(_("The offer is not valid."), fields=missing)
+        organisation = Organisation.objects.filter(slug=arguments["organisation"]).first()
+        if organisation is None or not can_edit_organisation(person, organisation):
+            raise NotFound(_("No such organisation."), fields={"organisation": [_("Not one of yours.")]})
+        changes, slugs = _changes(data)
+        offer = services.save_offer(
+            offer=ServiceOffer(organisation=organisation),
+            changes=changes,
+            venues=venues_named(slugs or []),
+            actor=person,
+        )
+        return {"offer": offers_for(person).get(pk=offer.pk)}
+
+
+class UpdateServiceOffer(HubMutation):
+    """Change an offer of an organisation you own: only the fields given change."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = ServiceOfferInput(required=True)
+
+    offer = graphene.Field(ServiceOfferType)
+
+    @classmethod
+    def perform(cls, info: GraphQLResolveInfo, person: User, **arguments: Any) -> dict[str, Any]:
+        offer = offers_for(person).filter(pk=_offer_id(arguments["id"], "id")).first()
+        if offer is None or not can_edit_organisation(person, offer.organisation):
+            raise NotFound(_("No such offer."), fields={"id": [_("Not one of your organisations' offers.")]})
+        changes, slugs = _changes(arguments["input"])
+        venues = venues_named(slugs) if slugs is not None else None
+        services.save_offer(offer=offer, changes=changes, venues=venues, actor=person)
+        return {"offer": offers_for(person).get(pk=offer.pk)}
+
+
+class RequestService(HubMutation):
+    """Write to a member organisation about one of its published offers; its owners are e-mailed."""
+
+    class Arguments:
+        offer = graphene.ID(required=True, description="An offer's id, or its catalogue `ref`.")
+        message = graphene.String(required=True)
+
+    request = graphene.Field(ServiceRequestType)
+
+    @classmethod
+    def perform(cls, info: GraphQLResolveInfo, person: User, **arguments: Any) -> dict[str, Any]:
+        offer = offers_for(person).filter(is_published=True, pk=_offer_id(arguments["offer"])).first()
+        if offer is None:
+            raise NotFound(_("No such offer."), fields={"offer": [_("Not found.")]})
+        if len(arguments["message"]) > 5000:
+            raise InvalidInput(_("The message is too long."), fields={"message": [_("5000 characters at most.")]})
+        return {"request": services.request_service(offer=offer, requester=person, message=arguments["message"])}
+
+
+class MarketplaceMutations(graphene.ObjectType):
+    request_service = RequestService.Field()
+    create_service_offer = CreateServiceOffer.Field()
+    update_service_offer = UpdateServiceOffer.Field()

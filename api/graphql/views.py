@@ -1,0 +1,138 @@
+"""The GraphQL endpoint of the federation host: who is asking, the request limits, batches, and errors that
+never leak internals."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, GraphQLError, parse, specified_rules
+
+from federation.models import ApiToken
+from federation.permissions import is_person
+from federation.tokens import TokenRejected, authenticate_token
+
+from .limits import MAX_BATCH, MAX_QUERY_LENGTH, MAX_TOKENS, CostLimits, NoIntrospection
+
+logger = logging.getLogger(__name__)
+
+
+def _refusal(status: int, message: str, code: str) -> JsonResponse:
+    response = JsonResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="graphql"'
+    return response
+
+
+def _not_for_session(request: HttpRequest) -> HttpResponse | None:
+    """Session sign-in (GraphiQL in development) is checked against CSRF like a form would be."""
+    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})  # type: ignore[arg-type]
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class HubGraphQLView(GraphQLView):
+    """`Authorization: Bearer <personal token>` (read scope for queries, write for mutations); anonymous
+    callers see the public catalogue and the directory. A JSON list of up to MAX_BATCH operations is a batch."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = self._authenticate(request)
+        if refused is not None:
+            return refused
+        self.graphiql = settings.HUB_GRAPHIQL
+        rules = [*specified_rules, CostLimits]  # given rules replace the standard ones: keep them
+        self.validation_rules = rules if settings.HUB_GRAPHQL_INTROSPECTION else [*rules, NoIntrospection]
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return _refusal(413, _("The request is too large."), "REQUEST_TOO_LARGE")
+        if (
+            request.method == "POST"
+            and self.get_content_type(request) == "application/json"
+            and body.lstrip()[:1] == b"["
+        ):
+            return self._batch(request, body)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _authenticate(self, request: HttpRequest) -> HttpResponse | None:
+        request.graphql_person = AnonymousUser()  # type: ignore[attr-defined]
+        request.graphql_token = None  # type: ignore[attr-defined]
+        header = request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1", errors="replace").split()
+        if header and header[0].lower() == b"bearer":
+            try:
+                if len(header) != 2:
+                    raise TokenRejected(_("Malformed Authorization header: use “Bearer <token>”."))
+                token = authenticate_token(header[1].decode("ascii", errors="replace"))
+            except TokenRejected as exc:
+                return _refusal(401, exc.message, "UNAUTHENTICATED")
+            if token.kind != ApiToken.Kind.PERSONAL:
+                return _refusal(403, _("Partner tokens reach the partners' API only."), "NOT_ALLOWED")
+            if not {"read", "write"} & set(token.scopes):
+                return _refusal(403, _("This token is not for the API."), "NOT_ALLOWED")
+            request.graphql_person, request.graphql_token = token.user, token  # type: ignore[attr-defined]
+            return None
+        if settings.HUB_GRAPHQL_SESSIONS and is_person(getattr(request, "user", None)):
+            if request.method == "POST" and _not_for_session(request) is not None:
+                return _refusal(403, _("CSRF check failed: send the csrftoken cookie's value."), "CSRF")
+            request.graphql_person = request.user  # type: ignore[attr-defined]
+        return None
+
+    def _batch(self, request: HttpRequest, body: bytes) -> HttpResponse:
+        try:
+            operations = json.loads(body)
+        except ValueError:
+            return _refusal(400, _("The body is not valid JSON."), "BAD_REQUEST")
+        if not operations or len(operations) > MAX_BATCH or not all(isinstance(o, dict) for o in operations):
+            message = _("A batch holds 1 to %(n)d operations, each a JSON object.") % {"n": MAX_BATCH}
+            return _refusal(400, message, "BATCH_TOO_LARGE")
+        answers = []
+        for operation in operations:
+            text, status = self.get_response(request, operation)
+            answers.append(json.loads(text) | {"status": status} if text else {"status": status})
+        return JsonResponse(answers, safe=False, status=max(a["status"] for a in answers))
+
+    def execute_graphql_request(
+        self,
+        request: HttpRequest,
+        data: Any,
+        query: Any,
+        variables: Any,
+        operation_name: Any,
+        show_graphiql: bool = False,
+    ) -> ExecutionResult | None:
+        if query is not None and not isinstance(query, str):
+            return ExecutionResult(errors=[GraphQLError(_("The query must be a string."))])
+        if isinstance(query, str):
+            if len(query) > MAX_QUERY_LENGTH:
+                message = _("The query is longer than %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
+                return ExecutionResult(errors=[GraphQLError(message, extensions={"code": "QUERY_TOO_LARGE"})])
+            try:
+                parse(query, max_tokens=MAX_TOKENS, no_location=True)
+            except GraphQLError as exc:
+                return ExecutionResult(errors=[exc])
+        if variables is not None and not isinstance(variables, dict):
+            return ExecutionResult(errors=[GraphQLError(_("`variables` must be a JSON object."))])
+        return super().execute_graphql_request(request, data, query, variables, operation_name, show_graphiql)
+
+    @staticmethod
+    def format_error(error: Any) -> dict[str, Any]:
+        """GraphQL's own errors as they are; anything unexpected is logged and shown as an internal error."""
+        original = getattr(error, "original_error", None)
+        if isinstance(error, GraphQLError) and (original is None or isinstance(original, GraphQLError)):
+            return error.formatted  # type: ignore[return-value]
+        if isinstance(error, HttpError):
+            return {"message": str(error)}
+        logger.error("GraphQL request failed", exc_info=original or error)
+        formatted: dict[str, Any] = {"message": _("Internal error."), "extensions": {"code": "INTERNAL_ERROR"}}
+        if isinstance(error, GraphQLError):
+            formatted["path"] = error.path
+        return formatted
