@@ -21,6 +21,9 @@ PUBLIC = {
         "api/v1/catalogue/",
         "api/v1/offers/",
         "api/v1/offers/<int:pk>/",
+        # GraphQL answers anonymous callers what is public (catalogue, directory); its fields are checked one
+        # by one in tests/test_graphql_permissions.py. An empty request is a 400 (no query), never data.
+        "graphql/",
     },
     # Calendar feeds carry their secret in the URL: a wrong one is a 404 for everybody.
     "hub.urls_venue": {
@@ -74,7 +77,9 @@ def test_anonymous_callers_are_refused_everywhere_not_public(db: None, urlconf: 
     response = getattr(Client(HTTP_HOST=HOSTS[urlconf]), method)(_concrete(route), content_type="application/json")
     unhealthy = route == "health/" and response.status_code == 503  # no worker runs in this test
     assert response.status_code < 500 or unhealthy, response.content[:200]
-    if route in PUBLIC[urlconf] and method == "get":
+    if route == "graphql/":
+        assert response.status_code in (400, 405), response.status_code
+    elif route in PUBLIC[urlconf] and method == "get":
         assert response.status_code in (200, 404) or unhealthy, response.status_code
     elif route in PUBLIC[urlconf]:
         assert response.status_code in (401, 403, 404, 405), response.status_code  # 404: no such organisation
