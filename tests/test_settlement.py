@@ -166,3 +166,17 @@ def test_bad_months_and_unknown_venues_are_refused(both_ways: dict[str, Any]) ->
     other_host = both_ways["network"].cast.client("manager_a", "battants.localhost")
     assert other_host.get("/api/v1/settlements/2027-01/").status_code == 403  # managers of Grésilles only
     connection.set_schema_to_public()
+
+
+def test_federation_admins_read_the_ledger_in_the_admin(both_ways: dict[str, Any]) -> None:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(both_ways["network"].cast.people["admin"])
+    listed = client.get("/admin/settlement/crosssitebooking/")
+    row = CrossSiteBooking.objects.first()
+    assert row is not None
+    change = client.post("/admin/settlement/crosssitebooking/%d/change/" % row.pk, {"hours": "99"})
+    connection.set_schema_to_public()
+    assert listed.status_code == 200 and "Label Test" in listed.content.decode()
+    assert change.status_code == 403 and CrossSiteBooking.objects.get(pk=row.pk).hours == row.hours
