@@ -56,10 +56,12 @@ def network_terms(organisation: Organisation, venue: Venue) -> NetworkTerms:
 
 def network_allowance(organisation: Organisation) -> int | None:
     """The organisation's monthly network hours wherever no venue-specific pass says otherwise: its own pass
-    for every venue, else the federation-wide one (None: no limit, or no pass at all)."""
+    for every venue, else the federation-wide one. None: no limit; 0: no such pass, or one that forbids."""
     passes = NetworkPass.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True), venue__isnull=True)
     best = min(passes, key=lambda p: p.organisation_id is None, default=None)
-    return best.monthly_hours if best is not None and best.allowed else None
+    if best is None or not best.allowed:
+        return 0
+    return best.monthly_hours
 
 
 def roles_by_venue(person: User) -> dict[int, str]:

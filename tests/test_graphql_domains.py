@@ -181,3 +181,20 @@ def test_availability_of_another_venues_resource(network: Network) -> None:
         too_long | {"to": (network.day + dt.timedelta(days=40)).isoformat()},
     )
     assert body["errors"][0]["extensions"]["code"] == "INVALID"
+
+
+def test_catalogue_and_directory_filters(cast: Cast) -> None:
+    from shared_catalog.models import CatalogueEntry
+
+    for kind, title in (("resource", "Studio son"), ("event", "Café des studios")):
+        CatalogueEntry.objects.create(
+            venue=cast.venue_b, source_type=kind, source_id="1", kind=kind, title=title, visibility="public"
+        )
+    query = "query($k: CatalogueKind) { catalogue(kind: $k) { edges { node { title kind ref } } } }"
+    found = gql(cast, "anonymous", query, {"k": "EVENT"})["catalogue"]["edges"]
+    assert [e["node"] for e in found] == [{"title": "Café des studios", "kind": "EVENT", "ref": "battants/event/1"}]
+    status, body = post(cast.client("anonymous", "localhost"), query, {"k": "NOPE"})
+    assert status == 400 and "data" not in body
+    directory = "query($s: Sector) { organisations(sector: $s) { edges { node { slug } } } }"
+    assert len(gql(cast, "anonymous", directory, {"s": "MUSIC"})["organisations"]["edges"]) == 1
+    assert gql(cast, "anonymous", directory, {"s": "WEB"})["organisations"]["edges"] == []

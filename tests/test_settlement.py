@@ -180,3 +180,15 @@ def test_federation_admins_read_the_ledger_in_the_admin(both_ways: dict[str, Any
     connection.set_schema_to_public()
     assert listed.status_code == 200 and "Label Test" in listed.content.decode()
     assert change.status_code == 403 and CrossSiteBooking.objects.get(pk=row.pk).hours == row.hours
+
+
+def test_the_allowance_reported_follows_the_passes(cast: Any) -> None:
+    from federation.selectors import network_allowance
+
+    assert network_allowance(cast.organisation) == 0  # no pass: no network booking at all
+    federation.set_network_pass(allowed=True, monthly_hours=None)
+    assert network_allowance(cast.organisation) is None  # no limit
+    federation.set_network_pass(organisation=cast.organisation, allowed=True, monthly_hours=12)
+    assert network_allowance(cast.organisation) == 12  # its own pass wins over the federation's
+    federation.set_network_pass(organisation=cast.organisation, allowed=False)
+    assert network_allowance(cast.organisation) == 0
