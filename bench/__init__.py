@@ -1,0 +1,1 @@
+"""Benchmarks; each script runs on its own: `.venv/bin/python bench/<name>.py`."""
