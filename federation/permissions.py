@@ -90,11 +90,14 @@ def can(principal: Principal | None, action: Action | str, venue: Venue | None =
     return False
 
 
+def owns(principal: Principal | None, organisation: Organisation) -> bool:
+    """Is `principal` one of the organisation's owners?"""
+    return is_person(principal) and organisation.memberships.filter(user=principal, role="owner").exists()
+
+
 def can_edit_organisation(principal: Principal | None, organisation: Organisation) -> bool:
     """Its owners and the federation admins may change an organisation's profile."""
-    if is_federation_admin(principal):
-        return True
-    return is_person(principal) and organisation.memberships.filter(user=principal, role="owner").exists()
+    return is_federation_admin(principal) or owns(principal, organisation)
 
 
 def principal_of(request: Request) -> Principal:

@@ -40,10 +40,12 @@ class Standing:
     staff: bool = False
 
 
-def standing(person: object, venue: Venue) -> Standing:
+def standing(person: object, venue: Venue, *, as_staff: bool = True) -> Standing:
+    """`as_staff=False` leaves out the powers of the person's role at the venue (the federation API acts for
+    people as members, never as staff)."""
     if not is_person(person):
         return Standing(Registration.Category.PUBLIC, None, frozenset({Visibility.PUBLIC}))
-    staff = can(person, Action.VENUE_OPERATE, venue)
+    staff = as_staff and can(person, Action.VENUE_OPERATE, venue)
     organisations = list(active_organisations(person))
     home = next((o for o in organisations if o.home_venue_id == venue.pk), None)
     if home is not None:
@@ -56,11 +58,11 @@ def standing(person: object, venue: Venue) -> Standing:
     return Standing(Registration.Category.PUBLIC, None, seen, staff)
 
 
-def visible_events(person: object, venue: Venue) -> QuerySet[Event]:
-    """The events `person` may see here: all of them for the venue's staff; otherwise the published ones of
-    the visibilities open to them."""
+def visible_events(person: object, venue: Venue, *, as_staff: bool = True) -> QuerySet[Event]:
+    """The events `person` may see here: all of them for the venue's staff (unless `as_staff` is False);
+    otherwise the published ones of the visibilities open to them."""
     events = Event.objects.select_related("programme").order_by("starts_at", "id")
-    where = standing(person, venue)
+    where = standing(person, venue, as_staff=as_staff)
     if where.staff:
         return events
     return events.filter(is_published=True, visibility__in=where.sees)
@@ -70,8 +72,8 @@ def seats_held(event: Event) -> int:
     return event.registrations.filter(status__in=Registration.HOLDS_A_SEAT).count()
 
 
-def _locked_event(event_id: int, person: User, venue: Venue) -> Event:
-    event = visible_events(person, venue).select_for_update(of=("self",)).filter(pk=event_id).first()
+def _locked_event(event_id: int, person: User, venue: Venue, as_staff: bool) -> Event:
+    event = visible_events(person, venue, as_staff=as_staff).select_for_update(of=("self",)).filter(pk=event_id).first()
     if event is None:  # missing, unpublished, or not for this person: all look the same
         raise NotFound(_("No such event."))
     return event
@@ -116,7 +118,7 @@ def _register(
     return registration
 
 
-def register(*, event_id: int, person: User, now: dt.datetime | None = None) -> Registration:
+def register(*, event_id: int, person: User, now: dt.datetime | None = None, as_staff: bool = True) -> Registration:
     """Register `person` to an event of the active venue: a seat if one is free, else a place on the waiting
     list. NotFound (not visible to them), Conflict (cancelled, already registered), InvalidInput (started,
     closed)."""
@@ -124,12 +126,12 @@ def register(*, event_id: int, person: User, now: dt.datetime | None = None) -> 
     venue = active_venue()
     try:
         with transaction.atomic():
-            event = _locked_event(event_id, person, venue)
+            event = _locked_event(event_id, person, venue, as_staff)
             refused = _refusal(event, person, now)
             if refused is not None:
                 error = Conflict if refused.code == "conflict" else InvalidInput
                 raise error(_("The registration cannot be made."), fields=refused.fields)
-            return _register(event, person, standing(person, venue), now, None)
+            return _register(event, person, standing(person, venue, as_staff=as_staff), now, None)
     except IntegrityError as exc:  # registered twice at once
         raise Conflict(_("You are registered already."), fields={"person": [_("Registered already.")]}) from exc
 
@@ -159,15 +161,17 @@ def promote(event: Event, now: dt.datetime | None = None) -> list[Registration]:
 
 
 @transaction.atomic
-def cancel(*, registration: Registration, actor: User, now: dt.datetime | None = None) -> Registration:
-    """Cancel a registration (its person before the event starts, the venue's staff at any time); a seat it
-    held goes to the first person waiting."""
+def cancel(
+    *, registration: Registration, actor: User, now: dt.datetime | None = None, as_staff: bool = True
+) -> Registration:
+    """Cancel a registration (its person before the event starts, the venue's staff at any time unless
+    `as_staff` is False); a seat it held goes to the first person waiting."""
     now = now or timezone.now()
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in (R.CONFIRMED, R.WAITLISTED):
         raise Conflict(_("This registration cannot be cancelled any more."), fields={"status": [registration.status]})
-    if event.starts_at <= now and not can(actor, Action.VENUE_OPERATE, active_venue()):
+    if event.starts_at <= now and not (as_staff and can(actor, Action.VENUE_OPERATE, active_venue())):
         raise Conflict(
             _("The event has started: ask the venue's team."), fields={"event": [event.starts_at.isoformat()]}
         )

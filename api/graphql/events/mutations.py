@@ -28,7 +28,7 @@ class RegisterForEvent(HubMutation):
     def perform(cls, info: GraphQLResolveInfo, person: User, **arguments: Any) -> dict[str, Any]:
         venue, pk = Ref.parse(arguments["event"], "event", "event")
         with at(venue):
-            made = registrations.register(event_id=pk, person=person)
+            made = registrations.register(event_id=pk, person=person, as_staff=False)
             return {"registration": RegistrationView.of(venue, mine(person).get(pk=made.pk))}
 
 
@@ -47,7 +47,7 @@ class CancelRegistration(HubMutation):
             found = mine(person).filter(pk=pk).first()
             if found is None:
                 raise NotFound(_("No such registration."), fields={"registration": [_("Not found.")]})
-            registrations.cancel(registration=found, actor=person)
+            registrations.cancel(registration=found, actor=person, as_staff=False)
             return {"registration": RegistrationView.of(venue, mine(person).get(pk=pk))}
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from graphql import GraphQLResolveInfo
 
 from federation.models import Organisation, User
-from federation.permissions import can_edit_organisation
+from federation.permissions import owns
 from hub.errors import InvalidInput, NotFound
 from marketplace import services
 from marketplace.models import ServiceOffer
@@ -22,8 +22,10 @@ FIELD_NAMES = {"price_indication": "priceIndication", "price_from": "priceFrom",
 
 
 def _offer_id(value: str, field: str = "offer") -> int:
-    text = str(value).rsplit("/", 1)[-1]  # an offer's id, or its catalogue `ref` (`<venue>/service/<id>`)
-    if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**63):
+    """An offer's id, or its catalogue `ref` (`<venue>/service/<id>`)."""
+    parts = str(value).split("/")
+    text = parts[-1] if len(parts) == 1 or (len(parts) == 3 and parts[1] == "service") else ""
+    if not (text.isascii() and text.isdigit() and text == str(int(text)) and 0 < int(text) < 2**63):
         raise NotFound(_("No such offer."), fields={field: [_("Not found.")]})
     return int(text)
 
@@ -82,7 +84,7 @@ class CreateServiceOffer(HubMutation):
         if missing:
             raise InvalidInput(_("The offer is not valid."), fields=missing)
         organisation = Organisation.objects.filter(slug=arguments["organisation"]).first()
-        if organisation is None or not can_edit_organisation(person, organisation):
+        if organisation is None or not owns(person, organisation):  # as a member: admins use the admin
             raise NotFound(_("No such organisation."), fields={"organisation": [_("Not one of yours.")]})
         changes, slugs = _changes(data)
         offer = services.save_offer(
@@ -106,7 +108,7 @@ class UpdateServiceOffer(HubMutation):
     @classmethod
     def perform(cls, info: GraphQLResolveInfo, person: User, **arguments: Any) -> dict[str, Any]:
         offer = offers_for(person).filter(pk=_offer_id(arguments["id"], "id")).first()
-        if offer is None or not can_edit_organisation(person, offer.organisation):
+        if offer is None or not owns(person, offer.organisation):
             raise NotFound(_("No such offer."), fields={"id": [_("Not one of your organisations' offers.")]})
         changes, slugs = _changes(arguments["input"])
         venues = venues_named(slugs) if slugs is not None else None
