@@ -18,7 +18,7 @@ from graphql import print_schema
 
 from api.graphql.limits import MAX_ALIASES, MAX_BATCH
 from api.graphql.schema import schema
-from api.graphql.views import checked
+from api.graphql.views import checked_cached
 from hub.db import connection
 from shared_catalog.models import CatalogueEntry
 from tenants.coworking.models import Booking
@@ -183,11 +183,11 @@ def test_depth_beyond_the_limit_is_refused(cast: Cast) -> None:
     original = limits.MAX_DEPTH
     try:
         limits.MAX_DEPTH = 4
-        checked.cache_clear()  # validation results are cached by query text
+        checked_cached.cache_clear()  # validation results are cached by query text
         status, body = post(cast.client("member", "localhost"), depth_ok)
     finally:
         limits.MAX_DEPTH = original
-        checked.cache_clear()
+        checked_cached.cache_clear()
     assert status == 400 and body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert "deeper" in body["errors"][0]["message"]
 
@@ -317,8 +317,8 @@ def test_get_cannot_mutate_and_other_methods_are_refused(cast: Cast) -> None:
 
 
 def test_a_query_text_is_parsed_and_validated_once(cast: Cast) -> None:
-    checked.cache_clear()
+    checked_cached.cache_clear()
     client = cast.client("member", "localhost")
     for _ in range(3):
         assert post(client, "{ venues { slug } }")[0] == 200
-    assert (checked.cache_info().misses, checked.cache_info().hits) == (1, 2)
+    assert (checked_cached.cache_info().misses, checked_cached.cache_info().hits) == (1, 2)

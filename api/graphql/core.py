@@ -23,6 +23,8 @@ from federation.permissions import is_person
 from hub.errors import Conflict, HubError, InvalidInput, NotFound
 from tenants.models import Venue
 
+from .limits import unstorable
+
 MAX_FIRST = 50  # the largest page any list gives
 T = TypeVar("T")
 
@@ -135,7 +137,7 @@ class Ref:
         """(venue, id) of a reference to a `kind` — or NotFound (unknown venue, wrong kind, bad id)."""
         parts = str(ref).split("/")
         venue = None
-        if len(parts) == 3 and parts[1] == kind and parts[2].isascii() and parts[2].isdigit():
+        if len(parts) == 3 and parts[1] == kind and parts[2].isascii() and parts[2].isdigit() and parts[2][0] != "0":
             pk = int(parts[2])
             if 0 < pk < 2**31:
                 venue = venues_by_slug().get(parts[0])
@@ -171,6 +173,8 @@ def decode(cursor: str | None, shape: tuple[type, ...], field: str = "after") ->
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, TypeError):
+        values = None
+    if isinstance(values, list) and any(isinstance(v, str) and unstorable(v) for v in values):
         values = None
     if not (
         isinstance(values, list)
@@ -255,11 +259,14 @@ def position_cursor(after: str | None) -> Position | None:
     values = decode(after, (str, str, int))
     if values is None:
         return None
+    start: dt.datetime | None = None
     try:
-        start = dt.datetime.fromisoformat(values[0])
-    except ValueError:
-        start = None
-    if start is None or start.tzinfo is None:
+        read = dt.datetime.fromisoformat(values[0])
+        if read.tzinfo is not None and 1900 <= read.year <= 2999:
+            start = read.astimezone(dt.UTC)  # PostgreSQL takes offsets up to ±15:59 only
+    except (ValueError, OverflowError):
+        pass
+    if start is None:
         raise InvalidInput(_("This cursor is not valid."), fields={"after": [_("Not a cursor of this list.")]})
     return start, values[1], values[2]
 

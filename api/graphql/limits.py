@@ -14,6 +14,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     ValidationRule,
 )
 
@@ -78,5 +79,45 @@ class NoIntrospection(ValidationRule):
                     _("Introspection is disabled here: read api/graphql/schema.graphql."),
                     node,
                     extensions={"code": "INTROSPECTION_DISABLED"},
+                )
+            )
+
+
+def unstorable(text: str) -> bool:
+    """Text PostgreSQL cannot store or compare: a NUL character, or a lone UTF-16 surrogate."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def unstorable_in(value: Any, path: str = "variables") -> str | None:
+    """The path of the first unstorable string in a JSON value (variables), or None."""
+    if isinstance(value, str):
+        return path if unstorable(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and unstorable(key):
+            return path
+        found = unstorable_in(item, "%s.%s" % (path, key))
+        if found:
+            return found
+    return None
+
+
+class StorableStrings(ValidationRule):
+    """String literals of the query must be storable (see `unstorable`): a NUL reaching PostgreSQL fails the
+    query instead of answering it."""
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+        if unstorable(node.value):
+            self.report_error(
+                GraphQLError(
+                    _("Text may not hold NUL characters or unpaired surrogates."),
+                    node,
+                    extensions={"code": "INVALID"},
                 )
             )

@@ -34,13 +34,30 @@ from federation.models import ApiToken
 from federation.permissions import is_person
 from federation.tokens import TokenRejected, authenticate_token
 
-from .limits import MAX_BATCH, MAX_QUERY_LENGTH, MAX_TOKENS, CostLimits, NoIntrospection
+from .limits import (
+    MAX_BATCH,
+    MAX_QUERY_LENGTH,
+    MAX_TOKENS,
+    CostLimits,
+    NoIntrospection,
+    StorableStrings,
+    unstorable_in,
+)
 from .schema import schema
 
 logger = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=512)
+CACHED_QUERY_LENGTH = 2_000  # longer texts are parsed anew each time: the cache stays small (~256 × 2 kB)
+
+
+@lru_cache(maxsize=256)
+def checked_cached(
+    query: str, introspection: bool, language: str
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    return checked(query, introspection, language)
+
+
 def checked(query: str, introspection: bool, language: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
     """The parsed document of `query` and its validation errors (the standard rules, the cost limits, and
     no introspection unless allowed). Cached by query text: clients send the same few queries again and
@@ -50,7 +67,9 @@ def checked(query: str, introspection: bool, language: str) -> tuple[DocumentNod
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError as exc:
         return None, (exc,)
-    rules = [*specified_rules, CostLimits] if introspection else [*specified_rules, CostLimits, NoIntrospection]
+    rules = [*specified_rules, CostLimits, StorableStrings]
+    if not introspection:
+        rules.append(NoIntrospection)
     return document, tuple(validate(schema.graphql_schema, document, rules, max_errors=20))
 
 
@@ -121,7 +140,10 @@ class HubGraphQLView(GraphQLView):
             return _refusal(400, message, "BATCH_TOO_LARGE")
         answers = []
         for operation in operations:
-            text, status = self.get_response(request, operation)
+            try:
+                text, status = self.get_response(request, operation)
+            except HttpError as exc:  # what graphene refuses before running (no query, variables not JSON)
+                text, status = json.dumps({"errors": [self.format_error(exc)]}), exc.response.status_code
             answers.append(json.loads(text) | {"status": status} if text else {"status": status})
         return JsonResponse(answers, safe=False, status=max(a["status"] for a in answers))
 
@@ -146,9 +168,14 @@ class HubGraphQLView(GraphQLView):
             return ExecutionResult(errors=[GraphQLError(message, extensions={"code": "QUERY_TOO_LARGE"})])
         if variables is not None and not isinstance(variables, dict):
             return ExecutionResult(errors=[GraphQLError(_("`variables` must be a JSON object."))])
-        document, errors = checked(query, settings.HUB_GRAPHQL_INTROSPECTION, get_language())
+        check = checked_cached if len(query) <= CACHED_QUERY_LENGTH else checked
+        document, errors = check(query, settings.HUB_GRAPHQL_INTROSPECTION, get_language())
         if document is None or errors:
             return ExecutionResult(errors=list(errors))
+        bad = unstorable_in(variables or {})
+        if bad is not None:
+            message = _("Text may not hold NUL characters or unpaired surrogates.")
+            return ExecutionResult(errors=[GraphQLError(message, extensions={"code": "INVALID", "path": bad})])
         operation = get_operation_ast(document, operation_name)
         if request.method == "GET" and operation is not None and operation.operation != OperationType.QUERY:
             if show_graphiql:

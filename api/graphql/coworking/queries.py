@@ -11,6 +11,7 @@ from graphql import GraphQLResolveInfo
 
 from federation.models import User
 from federation.permissions import Action, can
+from federation.selectors import active_organisations
 from hub.errors import InvalidInput, NotFound
 from tenants.coworking.availability import availability
 from tenants.coworking.selectors import bookable_resources, bookings_of
@@ -50,8 +51,10 @@ class CoworkingQueries(graphene.ObjectType):
             raise InvalidInput(_("Out of range."), fields={"from": [_("Within a year back and three years ahead.")]})
         if not can(person, Action.VENUE_BROWSE, venue):
             raise NotFound(_("No such resource."), fields={"resource": [_("Not found.")]})
+        resident = active_organisations(person).filter(home_venue=venue).exists()
         with at(venue):
-            found = bookable_resources().filter(pk=pk).first()
+            resources = bookable_resources() if resident else bookable_resources().filter(network_bookable=True)
+            found = resources.filter(pk=pk).first()
             if found is None:
                 raise NotFound(_("No such resource."), fields={"resource": [_("Not found.")]})
             slots = availability([found], from_, days, venue.tzinfo, timezone.now())[found.pk]
