@@ -119,6 +119,12 @@ class OrganisationAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["status", "applied_at", "activated_at", "suspended_at", "left_at", "created_at", "updated_at"]
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> list[str]:
+        # A home venue is where the organisation's bookings count as resident and what the network ledger
+        # settles against: moving one would leave its coming bookings and their settlement wrong.
+        return [*self.readonly_fields, "home_venue"] if obj is not None else list(self.readonly_fields)
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         _status_action(Organisation.Status.ACTIVE, _("Activate the selected organisations")),

@@ -22,13 +22,13 @@ from tenants.models import Venue
 from .models import CrossSiteBooking
 
 ZERO = Decimal("0.00")
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 LIVE = Q(cancelled_at__isnull=True)
 
 
 def parse_month(text: str, field: str = "month") -> dt.date:
     """The first day of a month written YYYY-MM (1900 to 2999), or InvalidInput on `field`."""
-    found = MONTH.match(text or "")
+    found = MONTH.fullmatch(text or "")
     if found is None or not (1900 <= int(found[1]) <= 2999 and 1 <= int(found[2]) <= 12):
         raise InvalidInput(_("Not a month."), fields={field: [_("A month as YYYY-MM.")]})
     return dt.date(int(found[1]), int(found[2]), 1)

@@ -192,3 +192,22 @@ def test_the_allowance_reported_follows_the_passes(cast: Any) -> None:
     assert network_allowance(cast.organisation) == 12  # its own pass wins over the federation's
     federation.set_network_pass(organisation=cast.organisation, allowed=False)
     assert network_allowance(cast.organisation) == 0
+
+
+def test_rebuild_records_the_bookings_the_ledger_lacks_and_changes_nothing_twice(both_ways: dict[str, Any]) -> None:
+    from django.core.management import call_command
+
+    before = sorted(CrossSiteBooking.objects.values_list("host", "booking_id", "hours", "price_incl_vat", "month"))
+    CrossSiteBooking.objects.all().delete()  # as if both bookings predated the ledger
+    with schema_context("battants"):
+        cancel_booking(booking=both_ways["away"])  # cancelled while not in the ledger: logged, not lost
+    connection.set_schema_to_public()
+    out = io.StringIO()
+    call_command("rebuild_settlement", stdout=out)
+    assert "battants: 1 ledger rows written" in out.getvalue() and "gresilles: 1 ledger rows written" in out.getvalue()
+    after = sorted(CrossSiteBooking.objects.values_list("host", "booking_id", "hours", "price_incl_vat", "month"))
+    assert after == before
+    assert CrossSiteBooking.objects.get(host__schema_name="battants").cancelled_at is not None
+    again = io.StringIO()
+    call_command("rebuild_settlement", "--venue", "battants", stdout=again)
+    assert again.getvalue().strip() == "battants: 0 ledger rows written"

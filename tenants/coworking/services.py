@@ -149,9 +149,11 @@ def _replay(member: User, key: str, fingerprint: str) -> BookingResult | None:
 def _check_quota(
     organisation: Organisation | None, monthly_hours: int | None, start: dt.datetime, end: dt.datetime, venue: Venue
 ) -> None:
-    if organisation is None or monthly_hours is None:
+    if organisation is None or organisation.home_venue_id == venue.pk:
         return
-    _lock_quota(organisation)
+    _lock_quota(organisation)  # even without a limit here: the hours count where the pass sets one
+    if monthly_hours is None:
+        return
     wanted = Decimal((end - start).total_seconds()) / 3600
     if network_hours_used(organisation, settlement.month_of(start, venue)) + wanted > monthly_hours:
         raise QuotaExceeded(
