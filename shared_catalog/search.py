@@ -113,8 +113,10 @@ def _encode(score: int, pk: int) -> str:
 
 def _decode(cursor: str) -> tuple[int, int]:
     try:
+        if len(cursor) > 100:  # ours hold two numbers; a long one could nest JSON deep enough to recurse away
+            raise ValueError(cursor)
         score, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise BadCursor(cursor) from exc
     if not (isinstance(score, int) and isinstance(pk, int)) or not (0 <= pk < 2**63 and -(2**31) < score < 2**31):
         raise BadCursor(cursor)

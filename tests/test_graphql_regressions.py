@@ -128,3 +128,81 @@ def test_residents_only_resources_have_no_availability_for_network_members(netwo
     assert body["data"]["availability"] is None and body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     home: dict[str, Any] = gql(network.cast, "member", query, {"r": network.home_room_ref, "d": day})
     assert home["availability"]["name"] == "Salle Tilleul 3"  # its own venue's resource: residents see it
+
+
+HUGE = "1" * 5000  # int() refuses strings of more than 4 300 digits
+
+
+def test_ids_of_thousands_of_digits_are_not_found(network: Network) -> None:
+    values = {"resource": "battants/resource/" + HUGE, "start": local(network.day, 10), "end": local(network.day, 11)}
+    answer = gql(network.cast, "member", CREATE_BOOKING, {"input": values})["createBooking"]
+    assert answer["errors"][0]["code"] == "NOT_FOUND"
+    for mutation, argument in (
+        ("cancelBooking(booking: $x)", "battants/booking/" + HUGE),
+        ("registerForEvent(event: $x)", "battants/event/" + HUGE),
+        ("cancelRegistration(registration: $x)", "battants/registration/" + HUGE),
+        ('requestService(offer: $x, message: "?")', HUGE),
+        ("updateServiceOffer(id: $x, input: {})", "gresilles/service/" + HUGE),
+    ):
+        query = "mutation($x: ID!) { r: %s { errors { code } } }" % mutation
+        assert gql(network.cast, "member", query, {"x": argument})["r"]["errors"][0]["code"] == "NOT_FOUND", mutation
+    _, body = post(network.cast.client("anonymous", "localhost"), "{ catalogueEntry(id: %s) { id } }" % HUGE)
+    assert body["errors"][0]["extensions"]["code"] in ("INVALID", "NOT_FOUND"), body
+
+
+def test_literals_python_cannot_convert_are_validation_errors(cast: Cast) -> None:
+    client = cast.client("member", "localhost")
+    for query in (
+        "{ organisations(first: %s) { edges { cursor } } }" % HUGE,
+        "{ organisations(first: -%s) { edges { cursor } } }" % HUGE,
+        '{ catalogue(from: "9999-12-31T24:00:00") { edges { cursor } } }',
+        'query($x: DateTime = "9999-12-31T24:00:00") { catalogue(from: $x) { edges { cursor } } }',
+    ):
+        status, body = post(client, query)
+        assert status == 400 and body["errors"][0]["extensions"]["code"] == "INVALID", (query[:60], body)
+
+
+def test_deeply_nested_json_and_bad_encodings_are_400s(cast: Cast) -> None:
+    client = cast.client("member", "localhost")
+    deep_cursor = "W1tb" * 1000  # base64 of 3 000 "["
+    for query in (
+        "query($a: String) { organisations(after: $a) { edges { cursor } } }",
+        "query($a: String) { catalogue(after: $a) { edges { cursor } } }",
+        "query($a: String) { me { bookings(after: $a) { edges { cursor } } } }",
+    ):
+        status, body = post(client, query, {"a": deep_cursor})
+        assert status == 200 and body["errors"][0]["extensions"]["code"] == "INVALID", body
+    deep = "[" * 100_000 + "]" * 100_000
+    for raw in ('{"query": "{ venues { slug } }", "variables": {"a": %s}}' % deep, deep):
+        response = client.post("/graphql/", data=raw, content_type="application/json")
+        assert response.status_code == 400
+    for raw in (b"\xff\xfe{ venues { slug } }", b"\xed\xa0\x80"):
+        response = client.post("/graphql/", data=raw, content_type="application/graphql")
+        assert response.status_code == 400
+    connection.set_schema_to_public()
+
+
+def test_tiny_prices_are_rounded_not_overflowed(cast: Cast) -> None:
+    query = "query($p: Decimal) { catalogue(maxPrice: $p) { edges { cursor } } }"
+    for price in ("1e-20000", "0e-1000000", "0.001"):
+        assert gql(cast, "anonymous", query, {"p": price})["catalogue"]["edges"] == []
+
+
+def test_one_mutation_per_operation(network: Network) -> None:
+    values = {"resource": network.room_ref, "start": local(network.day, 10), "end": local(network.day, 11)}
+    two = """mutation($i: CreateBookingInput!) {
+      a: createBooking(input: $i) { errors { code } }
+      b: cancelBooking(booking: "nope") { errors { code } }
+    }"""
+    status, body = post(network.cast.client("member", "localhost"), two, {"i": values})
+    assert status == 400 and body["errors"][0]["extensions"]["code"] == "ONE_MUTATION"
+    through_fragment = """mutation($i: CreateBookingInput!) { ...Both }
+      fragment Both on Mutation {
+        createBooking(input: $i) { errors { code } }
+        cancelBooking(booking: "x") { __typename }
+      }"""
+    assert post(network.cast.client("member", "localhost"), through_fragment, {"i": values})[0] == 400
+    with schema_context("battants"):
+        assert not Booking.objects.exists()
+    one = "mutation($i: CreateBookingInput!) { createBooking(input: $i) { errors { code } } __typename }"
+    assert gql(network.cast, "member", one, {"i": values})["createBooking"]["errors"] == []

@@ -26,6 +26,7 @@ from tenants.models import Venue
 from .limits import unstorable
 
 MAX_FIRST = 50  # the largest page any list gives
+MAX_CURSOR = 300  # characters
 T = TypeVar("T")
 
 
@@ -136,14 +137,23 @@ class Ref:
     def parse(ref: str, kind: str, field: str) -> tuple[Venue, int]:
         """(venue, id) of a reference to a `kind` — or NotFound (unknown venue, wrong kind, bad id)."""
         parts = str(ref).split("/")
-        venue = None
-        if len(parts) == 3 and parts[1] == kind and parts[2].isascii() and parts[2].isdigit() and parts[2][0] != "0":
-            pk = int(parts[2])
-            if 0 < pk < 2**31:
+        venue, pk = None, None
+        if len(parts) == 3 and parts[1] == kind:
+            pk = whole_number(parts[2], below=2**31)
+            if pk is not None:
                 venue = venues_by_slug().get(parts[0])
-        if venue is None:
+        if venue is None or pk is None:
             raise NotFound(_("Not found."), fields={field: [_("Unknown reference.")]})
         return venue, pk
+
+
+def whole_number(text: str, below: int = 2**63) -> int | None:
+    """`text` as an id (1 to `below` - 1, ASCII digits, no leading zero), or None. Checked before `int()`, which
+    refuses (ValueError) strings of more than 4 300 digits."""
+    if not (0 < len(text) <= 19 and text.isascii() and text.isdigit() and text[0] != "0"):
+        return None
+    number = int(text)
+    return number if number < below else None
 
 
 def venues_by_slug() -> dict[str, Venue]:
@@ -171,8 +181,10 @@ def decode(cursor: str | None, shape: tuple[type, ...], field: str = "after") ->
     if cursor is None:
         return None
     try:
+        if len(cursor) > MAX_CURSOR:  # ours are short; a long one could nest JSON deep enough to recurse away
+            raise ValueError(cursor)
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         values = None
     if isinstance(values, list) and any(isinstance(v, str) and unstorable(v) for v in values):
         values = None

@@ -13,6 +13,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     StringValueNode,
     ValidationRule,
@@ -66,6 +67,35 @@ class CostLimits(ValidationRule):
                 name = selection.name.value
                 if name in fragments and name not in seen:
                     self._walk(fragments[name].selection_set, fragments, depth, seen | {name})
+
+
+class OneMutation(ValidationRule):
+    """A mutation operation makes one change: each mutation commits on its own, so a second one failing
+    after the first succeeded would leave half of the operation done behind an error."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
+        if node.operation != OperationType.MUTATION:
+            return
+        fragments = {
+            d.name.value: d for d in self.context.document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        if _root_fields(node.selection_set, fragments, frozenset()) > 1:
+            message = _("Send one mutation per operation (a batch can hold several operations).")
+            self.report_error(GraphQLError(message, node, extensions={"code": "ONE_MUTATION"}))
+
+
+def _root_fields(selections: SelectionSetNode | None, fragments: dict[str, Any], seen: frozenset[str]) -> int:
+    count = 0
+    for selection in selections.selections if selections else ():
+        if isinstance(selection, FieldNode):
+            count += selection.name.value != "__typename"
+        elif isinstance(selection, InlineFragmentNode):
+            count += _root_fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                count += _root_fields(fragments[name].selection_set, fragments, seen | {name})
+    return count
 
 
 class NoIntrospection(ValidationRule):

@@ -40,6 +40,7 @@ from .limits import (
     MAX_TOKENS,
     CostLimits,
     NoIntrospection,
+    OneMutation,
     StorableStrings,
     unstorable_in,
 )
@@ -67,10 +68,18 @@ def checked(query: str, introspection: bool, language: str) -> tuple[DocumentNod
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError as exc:
         return None, (exc,)
-    rules = [*specified_rules, CostLimits, StorableStrings]
+    rules = [*specified_rules, CostLimits, StorableStrings, OneMutation]
     if not introspection:
         rules.append(NoIntrospection)
-    return document, tuple(validate(schema.graphql_schema, document, rules, max_errors=20))
+    return document, tuple(_plain(e) for e in validate(schema.graphql_schema, document, rules, max_errors=20))
+
+
+def _plain(error: GraphQLError) -> GraphQLError:
+    """A validation error caused by a Python exception (an Int literal of 5 000 digits, a DateTime literal
+    past year 9999) is bad input, not an internal error: keep its message, drop the exception."""
+    if error.original_error is None or isinstance(error.original_error, GraphQLError):
+        return error
+    return GraphQLError(error.message, error.nodes, extensions={"code": "INVALID"})
 
 
 def _refusal(status: int, message: str, code: str) -> JsonResponse:
@@ -107,6 +116,12 @@ class HubGraphQLView(GraphQLView):
             return self._batch(request, body)
         return super().dispatch(request, *args, **kwargs)
 
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return super().parse_body(request)
+        except (UnicodeDecodeError, RecursionError) as exc:  # graphene lets these through: they would be a 500
+            raise HttpError(HttpResponseBadRequest(_("The body is not valid UTF-8 JSON or GraphQL."))) from exc
+
     def _authenticate(self, request: HttpRequest) -> HttpResponse | None:
         request.graphql_person = AnonymousUser()  # type: ignore[attr-defined]
         request.graphql_token = None  # type: ignore[attr-defined]
@@ -133,7 +148,7 @@ class HubGraphQLView(GraphQLView):
     def _batch(self, request: HttpRequest, body: bytes) -> HttpResponse:
         try:
             operations = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return _refusal(400, _("The body is not valid JSON."), "BAD_REQUEST")
         if not operations or len(operations) > MAX_BATCH or not all(isinstance(o, dict) for o in operations):
             message = _("A batch holds 1 to %(n)d operations, each a JSON object.") % {"n": MAX_BATCH}

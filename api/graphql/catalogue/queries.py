@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 import graphene
@@ -14,7 +14,7 @@ from shared_catalog.models import CatalogueEntry
 from shared_catalog.search import BadCursor, Filters, cursor_of, search, visible
 from tenants.models import Venue
 
-from ..core import cache, page_of, page_size, person_or_none, query_errors
+from ..core import cache, page_of, page_size, person_or_none, query_errors, whole_number
 from ..fields import moment
 from .types import CatalogueConnection, CatalogueEntryType, CatalogueKind, VenueType
 
@@ -61,8 +61,10 @@ class CatalogueQueries(graphene.ObjectType):
         if len(text) > 200:
             raise InvalidInput(_("The search is too long."), fields={"search": [_("200 characters at most.")]})
         max_price: Decimal | None = args.get("max_price")
-        if max_price is not None and not (max_price.is_finite() and 0 <= max_price < 10**10):
-            raise InvalidInput(_("Not a price."), fields={"maxPrice": [_("A price in EUR, 0 or more.")]})
+        if max_price is not None:
+            if not (max_price.is_finite() and 0 <= max_price < 10**10):
+                raise InvalidInput(_("Not a price."), fields={"maxPrice": [_("A price in EUR, 0 or more.")]})
+            max_price = max_price.quantize(Decimal("0.01"), rounding=ROUND_DOWN)  # 1e-20000 overflows numeric
         filters = Filters(
             kind=args["kind"].value if args.get("kind") else None,
             venue=args.get("venue") or None,
@@ -84,6 +86,7 @@ class CatalogueQueries(graphene.ObjectType):
     @staticmethod
     @query_errors
     def resolve_catalogue_entry(root: Any, info: GraphQLResolveInfo, id: str) -> CatalogueEntry | None:
-        if not (str(id).isascii() and str(id).isdigit() and int(id) < 2**63):
+        pk = whole_number(str(id))
+        if pk is None:
             raise NotFound(_("No such entry."), fields={"id": [_("Not found.")]})
-        return visible(network=in_network(info)).filter(pk=int(id)).first()
+        return visible(network=in_network(info)).filter(pk=pk).first()

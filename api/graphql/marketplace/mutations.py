@@ -14,7 +14,7 @@ from marketplace import services
 from marketplace.models import ServiceOffer
 from marketplace.selectors import offers_for, venues_named
 
-from ..core import HubMutation
+from ..core import HubMutation, whole_number
 from .types import SectorEnum, ServiceOfferType, ServiceRequestType
 
 LIMITS = {"title": 200, "description": 10000, "price_indication": 200}
@@ -25,9 +25,10 @@ def _offer_id(value: str, field: str = "offer") -> int:
     """An offer's id, or its catalogue `ref` (`<venue>/service/<id>`)."""
     parts = str(value).split("/")
     text = parts[-1] if len(parts) == 1 or (len(parts) == 3 and parts[1] == "service") else ""
-    if not (text.isascii() and text.isdigit() and text == str(int(text)) and 0 < int(text) < 2**63):
+    number = whole_number(text)
+    if number is None:
         raise NotFound(_("No such offer."), fields={field: [_("Not found.")]})
-    return int(text)
+    return number
 
 
 def _changes(data: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
