@@ -176,8 +176,8 @@ def test_deeply_nested_json_and_bad_encodings_are_400s(cast: Cast) -> None:
     for raw in ('{"query": "{ venues { slug } }", "variables": {"a": %s}}' % deep, deep):
         response = client.post("/graphql/", data=raw, content_type="application/json")
         assert response.status_code == 400
-    for raw in (b"\xff\xfe{ venues { slug } }", b"\xed\xa0\x80"):
-        response = client.post("/graphql/", data=raw, content_type="application/graphql")
+    for undecodable in (b"\xff\xfe{ venues { slug } }", b"\xed\xa0\x80"):
+        response = client.post("/graphql/", data=undecodable, content_type="application/graphql")
         assert response.status_code == 400
     connection.set_schema_to_public()
 
