@@ -12,6 +12,7 @@ from federation.models import AuditEvent, Membership, Organisation, Partner, Sec
 from federation.permissions import Action, can
 from federation.selectors import network_terms
 from federation.validators import validate_siret
+from settlement.models import CrossSiteBooking
 from tenants.coworking.models import Booking, Resource
 from tenants.gallery.models import Artist, Artwork, ConsignedWork, Exhibition, Hold, Sale
 from tenants.models import Domain, Venue
@@ -79,6 +80,8 @@ def test_demo_partners_see_their_territory_and_members_book_across_venues(db: No
     hugo = User.objects.get(email="hugo@pixelcomtois.example")  # Pixel Comtois, home: 52 Battants
     assert can(lea, Action.VENUE_BOOK, battants) and can(hugo, Action.VENUE_BOOK, gresilles)
     assert network_terms(Organisation.objects.get(slug="label-sillon"), battants).monthly_hours == 20
+    hosted = set(CrossSiteBooking.objects.values_list("host__schema_name", "home__schema_name"))
+    assert hosted == {("battants", "gresilles"), ("gresilles", "battants")}  # the settlement has both ways
     assert AuditEvent.objects.filter(action="role.granted").count() == 4
 
 
