@@ -98,7 +98,7 @@ def load_bookings(venue: Venue, members: list, weeks: int = 3) -> int:
                     book_resource(
                         venue=venue,
                         resource_id=room.pk,
-                        member=members[(offset + index) % len(members)],
+                        member=members[(2 * offset + index) % len(members)],  # not in step with the rooms
                         start=start,
                         end=start + dt.timedelta(hours=hours),
                     )
