@@ -198,3 +198,11 @@ def test_catalogue_and_directory_filters(cast: Cast) -> None:
     directory = "query($s: Sector) { organisations(sector: $s) { edges { node { slug } } } }"
     assert len(gql(cast, "anonymous", directory, {"s": "MUSIC"})["organisations"]["edges"]) == 1
     assert gql(cast, "anonymous", directory, {"s": "WEB"})["organisations"]["edges"] == []
+
+
+def test_error_fields_are_named_as_the_api_names_them(cast: Cast) -> None:
+    from api.graphql.core import errors_of
+    from hub.errors import InvalidInput
+
+    found = errors_of(InvalidInput("x", fields={"price_from": ["no"], "non_field_errors": ["no"], "start": ["no"]}))
+    assert [e["field"] for e in found] == [None, "priceFrom", "nonFieldErrors", "start"]

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
+from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from federation.models import ApiToken, User
@@ -91,7 +92,8 @@ CODES = {"conflict", "quota_exceeded", "not_allowed", "not_found", "invalid", "u
 
 def errors_of(exc: HubError) -> list[dict[str, Any]]:
     code = exc.code if exc.code in CODES else ("conflict" if isinstance(exc, Conflict) else "invalid")
-    found = [{"code": code, "field": field, "message": str(m)} for field, ms in exc.fields.items() for m in ms]
+    fields = exc.fields.items()  # services name fields as the models do: the API speaks camelCase
+    found = [{"code": code, "field": to_camel_case(field), "message": str(m)} for field, ms in fields for m in ms]
     return [{"code": code, "field": None, "message": exc.message}, *found]
 
 
@@ -243,7 +245,7 @@ def query_errors(resolver: Callable[..., T]) -> Callable[..., T]:
         try:
             return resolver(root, info, **arguments)
         except HubError as exc:
-            details = {f: [str(m) for m in ms] for f, ms in exc.fields.items()}
+            details = {to_camel_case(f): [str(m) for m in ms] for f, ms in exc.fields.items()}
             raise GraphQLError(exc.message, extensions={"code": exc.code.upper(), "fields": details}) from exc
 
     return resolve
