@@ -206,3 +206,67 @@ def test_error_fields_are_named_as_the_api_names_them(cast: Cast) -> None:
 
     found = errors_of(InvalidInput("x", fields={"price_from": ["no"], "non_field_errors": ["no"], "start": ["no"]}))
     assert [e["field"] for e in found] == [None, "priceFrom", "nonFieldErrors", "start"]
+
+
+PROGRAMME = """mutation($p: ID!) {
+  registerForProgramme(programme: $p) { registrations { event status category } errors { code field message } }
+}"""
+
+
+def _battants_programme(
+    cast: Cast, *, published: bool = True, capacity: int = 5, visibility: str = Visibility.NETWORK
+) -> tuple[Any, list[Event]]:
+    from tenants.events import services
+    from tenants.events.models import Programme
+
+    with schema_context("battants"):
+        staff = cast.people["staff_b"]
+        course = services.save_programme(
+            programme=Programme(title="Parcours son", visibility=visibility, is_published=published)
+        )
+        sessions = [
+            make_event(
+                staff,
+                title="Session %d" % i,
+                kind=Event.Kind.WORKSHOP,
+                programme=course,
+                capacity=capacity,
+                visibility=visibility,
+                is_published=published,
+                starts_at=soon(3 + i),
+                ends_at=soon(3 + i, 12),
+            )
+            for i in range(3)
+        ]
+    connection.set_schema_to_public()
+    return course, sessions
+
+
+def test_a_member_registers_for_another_venues_programme_as_a_whole(cast: Cast) -> None:
+    course, sessions = _battants_programme(cast)
+    made = gql(cast, "member", PROGRAMME, {"p": "battants/programme/%d" % course.pk})["registerForProgramme"]
+    assert made["errors"] == []
+    assert [(r["event"], r["status"], r["category"]) for r in made["registrations"]] == [
+        ("battants/event/%d" % s.pk, "CONFIRMED", "network") for s in sessions
+    ]
+
+
+def test_a_full_session_refuses_the_programme_and_writes_nothing(cast: Cast) -> None:
+    course, sessions = _battants_programme(cast, capacity=1)
+    with schema_context("battants"):
+        Registration.objects.create(
+            event=sessions[1], person=cast.people["staff_b"], status="confirmed", category="public", price=0
+        )
+    connection.set_schema_to_public()
+    refused = gql(cast, "member", PROGRAMME, {"p": "battants/programme/%d" % course.pk})["registerForProgramme"]
+    assert refused["registrations"] is None and refused["errors"][0]["code"] == "CONFLICT"
+    reasons = [e["message"] for e in refused["errors"] if e["field"] == "sessions"]
+    assert len(reasons) == 1 and reasons[0].startswith("battants/event/%d: " % sessions[1].pk)
+    with schema_context("battants"):
+        assert Registration.objects.filter(person=cast.people["member"]).count() == 0
+
+
+def test_staff_cannot_register_for_a_draft_programme_through_graphql(cast: Cast) -> None:
+    course, _ = _battants_programme(cast, published=False, visibility=Visibility.PUBLIC)  # its staff see it
+    answer = gql(cast, "staff_b", PROGRAMME, {"p": "battants/programme/%d" % course.pk})["registerForProgramme"]
+    assert answer["errors"][0]["code"] == "NOT_FOUND"

@@ -58,6 +58,10 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         'mutation { registerForEvent(event: "gresilles/event/1") { errors { code } } }',
         persons(NOT_FOUND),
     ),
+    "registerForProgramme": (
+        'mutation { registerForProgramme(programme: "gresilles/programme/1") { errors { code } } }',
+        persons(NOT_FOUND),
+    ),
     "cancelRegistration": (
         'mutation { cancelRegistration(registration: "gresilles/registration/1") { errors { code } } }',
         persons(NOT_FOUND),

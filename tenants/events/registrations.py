@@ -216,12 +216,15 @@ class ProgrammeRefused(Conflict):
         self.sessions = sessions
 
 
-def register_programme(*, programme_id: int, person: User, now: dt.datetime | None = None) -> list[SessionReport]:
+def register_programme(
+    *, programme_id: int, person: User, now: dt.datetime | None = None, as_staff: bool = True
+) -> list[SessionReport]:
     """Register `person` to every coming session of a programme, with a seat in each, or to none of them
-    (ProgrammeRefused with the per-session report). Sessions they are registered to already are kept."""
+    (ProgrammeRefused with the per-session report). Sessions they are registered to already are kept.
+    `as_staff=False` leaves the powers of their role at the venue out (see `standing`)."""
     now = now or timezone.now()
     venue = active_venue()
-    where = standing(person, venue)
+    where = standing(person, venue, as_staff=as_staff)
     programmes = Programme.objects.all() if where.staff else Programme.objects.filter(is_published=True)
     programme = programmes.filter(pk=programme_id, visibility__in=where.sees).first()
     if programme is None:
@@ -237,7 +240,9 @@ def _register_programme(
     programme: Programme, person: User, where: Standing, venue: Venue, now: dt.datetime
 ) -> list[SessionReport]:
     """The programme's coming sessions open to `person` (others are not theirs to see, nor to attend)."""
-    coming = visible_events(person, venue).filter(programme=programme, status=Event.Status.SCHEDULED, starts_at__gt=now)
+    coming = visible_events(person, venue, as_staff=where.staff).filter(
+        programme=programme, status=Event.Status.SCHEDULED, starts_at__gt=now
+    )
     sessions = list(coming.order_by("pk").select_for_update(of=("self",)))  # in id order: no deadlock between two
     if not sessions:
         raise InvalidInput(_("This programme has no coming session."), fields={"programme": [_("No session.")]})
