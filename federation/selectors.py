@@ -57,11 +57,20 @@ def network_terms(organisation: Organisation, venue: Venue) -> NetworkTerms:
 def network_allowance(organisation: Organisation) -> int | None:
     """The organisation's monthly network hours wherever no venue-specific pass says otherwise: its own pass
     for every venue, else the federation-wide one. None: no limit; 0: no such pass, or one that forbids."""
-    passes = NetworkPass.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True), venue__isnull=True)
-    best = min(passes, key=lambda p: p.organisation_id is None, default=None)
-    if best is None or not best.allowed:
-        return 0
-    return best.monthly_hours
+    return network_allowances([organisation])[organisation.pk]
+
+
+def network_allowances(organisations: list[Organisation]) -> dict[int, int | None]:
+    """`network_allowance` of each organisation, in one query."""
+    passes = NetworkPass.objects.filter(
+        Q(organisation__in=organisations) | Q(organisation__isnull=True), venue__isnull=True
+    )
+    by_organisation = {p.organisation_id: p for p in passes}
+    found: dict[int, int | None] = {}
+    for organisation in organisations:
+        best = by_organisation.get(organisation.pk) or by_organisation.get(None)
+        found[organisation.pk] = best.monthly_hours if best is not None and best.allowed else 0
+    return found
 
 
 def roles_by_venue(person: User) -> dict[int, str]:

@@ -15,6 +15,18 @@ from django.utils.translation import gettext as _
 from .errors import InvalidInput
 
 M = TypeVar("M", bound=Model)
+MAX_KEY = 100  # characters
+
+
+def checked_key(key: str) -> str:
+    """The client's key, stripped; InvalidInput when it is longer than the column that keeps it."""
+    key = (key or "").strip()
+    if len(key) > MAX_KEY:
+        raise InvalidInput(
+            _("The Idempotency-Key is too long."),
+            fields={"idempotency_key": [_("%(n)d characters at most.") % {"n": MAX_KEY}]},
+        )
+    return key
 
 
 def fingerprint(**request: object) -> str:

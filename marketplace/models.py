@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,7 @@ class ServiceOffer(models.Model):
         "federation.Organisation", on_delete=models.PROTECT, related_name="offers", verbose_name=_("organisation")
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(10000)])
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     price_indication = models.CharField(
         _("price indication"), max_length=200, blank=True, help_text=_("e.g. from €350 a day, on quotation")

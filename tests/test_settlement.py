@@ -211,3 +211,16 @@ def test_rebuild_records_the_bookings_the_ledger_lacks_and_changes_nothing_twice
     again = io.StringIO()
     call_command("rebuild_settlement", "--venue", "battants", stdout=again)
     assert again.getvalue().strip() == "battants: 0 ledger rows written"
+
+
+def test_allowances_of_several_organisations_in_one_query(cast: Any, django_assert_num_queries: Any) -> None:
+    from federation.selectors import network_allowances
+
+    other = federation.apply_for_membership(
+        applicant=cast.people["staff_b"], home_venue=cast.venue_b, name="Autre", sector="web"
+    )
+    federation.set_network_pass(allowed=True, monthly_hours=20)
+    federation.set_network_pass(organisation=other, allowed=True, monthly_hours=5)
+    with django_assert_num_queries(1):
+        found = network_allowances([cast.organisation, other])
+    assert found == {cast.organisation.pk: 20, other.pk: 5}

@@ -90,9 +90,6 @@ class RequestWriteSerializer(serializers.Serializer[Any]):
     message = serializers.CharField(max_length=5000)
 
 
-_venues = venues_named
-
-
 def _offers(request: Request) -> QuerySet[ServiceOffer]:
     return offers_for(request.user)
 
@@ -116,7 +113,7 @@ class OfferList(APIView):
         organisation = Organisation.objects.filter(slug=data.pop("organisation")).first()
         if organisation is None or not can_edit_organisation(request.user, organisation):
             raise InvalidInput(_("No such organisation."), fields={"organisation": [_("Not one of yours.")]})
-        venues = _venues(data.pop("venues"))
+        venues = venues_named(data.pop("venues"))
         offer = services.save_offer(
             offer=ServiceOffer(organisation=organisation), changes=data, venues=venues, actor=cast(User, request.user)
         )
@@ -136,7 +133,7 @@ class OfferDetail(APIView):
         if not can_edit_organisation(request.user, offer.organisation):
             raise InvalidInput(_("Not your organisation's offer."), fields={"offer": [_("Only its owners change it.")]})
         data = validated(OfferUpdateSerializer, request, partial=True)
-        venues = _venues(data.pop("venues")) if "venues" in data else None
+        venues = venues_named(data.pop("venues")) if "venues" in data else None
         saved = services.save_offer(offer=offer, changes=data, venues=venues, actor=cast(User, request.user))
         return Response(OfferSerializer(saved).data)
 

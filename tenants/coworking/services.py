@@ -81,6 +81,7 @@ def book_resource(
     # In UTC from here on: Python subtracts two datetimes sharing one ZoneInfo as wall-clock times, which
     # is wrong across a DST change (01:00 to 04:00 on the last Sunday of March lasts two hours, not three).
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    idempotency_key = idempotency.checked_key(idempotency_key)
     if not can(member, Action.VENUE_BOOK, venue):
         raise NotAllowed(_("You may not book at this venue."))
     fingerprint = idempotency.fingerprint(

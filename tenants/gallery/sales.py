@@ -166,6 +166,7 @@ def sell(
     buyer; a work held for someone else is sold only by a manager with `override`. The amounts follow
     money.breakdown. Raises InvalidInput (bad input, no consignment, key reused with another body),
     Conflict (sold, returned, withdrawn, held for another) and NotAllowed (override by non-manager)."""
+    idempotency_key = idempotency.checked_key(idempotency_key)
     order = SaleOrder(
         artwork_id=artwork_id,
         buyer=buyer,

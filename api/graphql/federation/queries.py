@@ -8,7 +8,7 @@ from django.utils import timezone
 from graphql import GraphQLResolveInfo
 
 from federation.models import Organisation, User
-from federation.selectors import directory, network_allowance, profile
+from federation.selectors import directory, network_allowances, profile
 from settlement.selectors import ZERO, hours_used_by, parse_month
 from settlement.services import month_of
 
@@ -70,11 +70,16 @@ class MeType(graphene.ObjectType):
             m.organisation for m in person.memberships.all() if m.organisation.status == Organisation.Status.ACTIVE
         ]
         wanted = parse_month(month) if month is not None else None
+        months = {o.pk: wanted or month_of(timezone.now(), o.home_venue) for o in organisations}
+        used_by: dict[int, Any] = {}
+        for month_start in set(months.values()):  # one query a month (one month but across time zones)
+            used_by |= hours_used_by([o for o in organisations if months[o.pk] == month_start], month_start)
+        allowances = network_allowances(organisations)
         rows = []
         for organisation in organisations:
-            month_start = wanted or month_of(timezone.now(), organisation.home_venue)
-            used = hours_used_by([organisation], month_start).get(organisation.pk, ZERO)
-            allowed = network_allowance(organisation)
+            month_start = months[organisation.pk]
+            used = used_by.get(organisation.pk, ZERO)
+            allowed = allowances[organisation.pk]
             rows.append(
                 {
                     "organisation": organisation.slug,

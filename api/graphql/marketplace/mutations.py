@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import graphene
@@ -13,12 +12,10 @@ from hub.errors import InvalidInput, NotFound
 from marketplace import services
 from marketplace.models import ServiceOffer
 from marketplace.selectors import offers_for, venues_named
+from marketplace.services import EDITABLE
 
 from ..core import HubMutation, whole_number
 from .types import SectorEnum, ServiceOfferType, ServiceRequestType
-
-LIMITS = {"title": 200, "description": 10000, "price_indication": 200}
-FIELD_NAMES = {"price_indication": "priceIndication", "price_from": "priceFrom", "is_published": "isPublished"}
 
 
 def _offer_id(value: str, field: str = "offer") -> int:
@@ -32,31 +29,11 @@ def _offer_id(value: str, field: str = "offer") -> int:
 
 
 def _changes(data: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
-    """The offer's fields from the input (GraphQL names → model names), checked; and its venues' slugs."""
-    problems: dict[str, list[str]] = {}
-    changes: dict[str, Any] = {}
-    for name in ("title", "description", "sector", "price_indication", "price_from", "is_published"):
-        if name not in data:
-            continue
-        value = data[name]
-        if name == "sector" and value is not None:
-            value = value.value if hasattr(value, "value") else value
-        if name in LIMITS and value is not None and len(value) > LIMITS[name]:
-            problems[FIELD_NAMES.get(name, name)] = [_("%(n)d characters at most.") % {"n": LIMITS[name]}]
-        if name == "price_from" and value is not None:
-            if not (isinstance(value, Decimal) and value.is_finite() and 0 <= value <= Decimal("9999999.99")):
-                problems["priceFrom"] = [_("A price in EUR, from 0 to 9,999,999.99.")]
-            else:
-                value = value.quantize(Decimal("0.01"))
-        if value is None and name != "price_from":
-            problems[FIELD_NAMES.get(name, name)] = [_("This field may not be null.")]
-        changes[name] = value
-    slugs = data.get("venues")
-    if slugs is not None and not 1 <= len(slugs) <= 50:
-        problems["venues"] = [_("From 1 to 50 venues.")]
-    if problems:
-        raise InvalidInput(_("The offer is not valid."), fields=problems)
-    return changes, slugs
+    """The offer's fields from the input (the service checks them, as it does for REST), and its venues."""
+    changes = {name: data[name] for name in EDITABLE if name in data}
+    if changes.get("sector") is not None:
+        changes["sector"] = changes["sector"].value  # a graphene enum member
+    return changes, data.get("venues")
 
 
 class ServiceOfferInput(graphene.InputObjectType):
@@ -81,9 +58,6 @@ class CreateServiceOffer(HubMutation):
     @classmethod
     def perform(cls, info: GraphQLResolveInfo, person: User, **arguments: Any) -> dict[str, Any]:
         data = arguments["input"]
-        missing = {f: [_("This field is required.")] for f in ("title", "sector", "venues") if not data.get(f)}
-        if missing:
-            raise InvalidInput(_("The offer is not valid."), fields=missing)
         organisation = Organisation.objects.filter(slug=arguments["organisation"]).first()
         if organisation is None or not owns(person, organisation):  # as a member: admins use the admin
             raise NotFound(_("No such organisation."), fields={"organisation": [_("Not one of yours.")]})
