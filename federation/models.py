@@ -135,7 +135,11 @@ class Organisation(models.Model):
     statistics_consent = models.BooleanField(
         _("counted in partner statistics"),
         default=False,
-        help_text=_("The organisation agrees that its figures feed the aggregated statistics for partners."),
+        help_text=_(
+            "The organisation agrees, unless its yearly survey answer says otherwise, that its answers feed the "
+            "partners' aggregated statistics. Venue activity (bookings, sales, events) is always counted, "
+            "under statistical secrecy."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -348,6 +352,7 @@ class AuditEvent(models.Model):
         MEMBERSHIP_CHANGED = "membership.changed", _("membership changed")
         PERSON_EXPORTED = "person.exported", _("personal data exported")
         PERSON_ERASED = "person.erased", _("person erased")
+        PARTNER_QUERY = "partner.query", _("partner query")
 
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices, db_index=True)

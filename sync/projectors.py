@@ -25,7 +25,8 @@ Document = dict[str, Any]
 Projector = Callable[[Venue, dict[str, Any]], Document]
 RollupHook = Callable[[OutboxEvent], None]
 
-ROLLUP_HOOKS: list[RollupHook] = []  # the partners' rollups register here (issue 9)
+ROLLUP_HOOKS: list[RollupHook] = []  # reporting.rollups.project registers here
+HOOKED_EVENT_TYPES: set[str] = set()  # event types only hooks handle (reporting's `activity.changed`)
 
 
 def fold(text: str) -> str:
@@ -176,6 +177,8 @@ def apply(outbox_event: OutboxEvent) -> None:
     """Apply one event to the read models (inside the relay's transaction)."""
     if outbox_event.event_type == "resource.availability":
         _availability(outbox_event)
+    elif outbox_event.event_type not in PROJECTORS and outbox_event.event_type in HOOKED_EVENT_TYPES:
+        pass  # not the catalogue's: the hooks below handle it
     else:
         document = document_of(outbox_event.venue, outbox_event.event_type, outbox_event.payload)
         upsert(

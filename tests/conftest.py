@@ -134,3 +134,4 @@ from .events_fixtures import programme  # noqa: E402, F401
 from .federation_fixtures import cast  # noqa: E402, F401  (the cast of roles, shared by the federation tests)
 from .gallery_fixtures import gallery  # noqa: E402, F401
 from .graphql_fixtures import network  # noqa: E402, F401
+from .reporting_fixtures import stage  # noqa: E402, F401

@@ -34,7 +34,8 @@ def room(cast: Cast) -> Any:
 
 
 def _events() -> list[tuple[str, int]]:
-    return list(OutboxEvent.objects.order_by("id").values_list("event_type", "version"))
+    catalogue = OutboxEvent.objects.exclude(event_type="activity.changed")  # the partners' figures: test_reporting
+    return list(catalogue.order_by("id").values_list("event_type", "version"))
 
 
 def test_resources_and_their_availability_are_recorded_with_increasing_versions(room: Resource, cast: Cast) -> None:
@@ -58,13 +59,13 @@ def test_resources_and_their_availability_are_recorded_with_increasing_versions(
     cancel_booking(booking=booking, now=NOW)
 
     assert _events() == [("resource.upserted", 1), ("resource.availability", 2), ("resource.availability", 3)]
-    upserted = OutboxEvent.objects.get(version=1)
+    upserted = OutboxEvent.objects.get(event_type="resource.upserted", version=1)
     assert (upserted.venue, upserted.aggregate_id, upserted.payload["prices"]["network"]) == (
         cast.venue_a,
         str(room.pk),
         "20.00",
     )
-    before, after = (OutboxEvent.objects.get(version=v).payload for v in (2, 3))
+    before, after = (OutboxEvent.objects.get(event_type="resource.availability", version=v).payload for v in (2, 3))
     assert Decimal(after["free_hours"]) > Decimal(before["free_hours"])  # the cancellation freed two hours
 
 

@@ -38,6 +38,7 @@ SHARED_APPS = [
     "shared_catalog",
     "marketplace",
     "settlement",
+    "reporting",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -133,6 +134,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # the relay runs after every commit that wrote the outbox; this drains whatever a lost nudge left behind
     "sync-drain-outbox": {"task": "sync.drain_outbox", "schedule": 5.0, "options": {"expires": 5}},
     "sync-reconcile-nightly": {"task": "sync.reconcile_everywhere", "schedule": crontab(hour=3, minute=30)},
+    # the partners' coworking figures: yesterday's late changes and one more day of bookable hours ahead
+    "reporting-extend-horizon-nightly": {
+        "task": "reporting.extend_horizon_everywhere",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # When the broker connection drops, tasks running with late acknowledgement are cancelled and redelivered

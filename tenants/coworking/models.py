@@ -10,6 +10,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Func
 from django.utils.translation import gettext_lazy as _
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -280,7 +281,11 @@ class Booking(models.Model):
             models.CheckConstraint(condition=models.Q(seats__gte=1), name="coworking_booking_seats_gte_1"),
             models.CheckConstraint(condition=models.Q(during__isempty=False), name="coworking_booking_not_empty"),
         ]
-        indexes = [models.Index(fields=["member", "status"], name="coworking_booking_member")]
+        indexes = [
+            models.Index(fields=["member", "status"], name="coworking_booking_member"),
+            # the partners' rollups recount bookings by the day they start
+            models.Index(Func(F("during"), function="lower"), name="coworking_booking_starts"),
+        ]
 
     def __str__(self) -> str:
         return "%s %s" % (self.resource, self.during)

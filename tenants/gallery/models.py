@@ -495,7 +495,10 @@ class Sale(Buyer):
                 name="gallery_sale_amounts_add_up",
             ),
         ]
-        indexes = [models.Index(fields=["artist", "sold_at"], name="gallery_sale_artist_sold")]
+        indexes = [
+            models.Index(fields=["artist", "sold_at"], name="gallery_sale_artist_sold"),
+            models.Index(fields=["sold_at"], name="gallery_sale_sold_at"),  # the partners' rollups
+        ]
 
     def __str__(self) -> str:
         return "%s — %s €" % (self.artwork, self.price)

@@ -1,0 +1,150 @@
+"""Statistical secrecy of a table of figures, cell by cell.
+
+A table is a cube: each cell is a combination of dimension values (a venue, a sector, a kind of resource…)
+where a dimension may also be at its total (`TOTAL`). Each inner cell knows what each contributor put in.
+
+- **Primary suppression.** A cell built from 1 or 2 contributors is suppressed (`fewer_than_3`); for a
+  business figure, so is a cell where one contributor brings 85 % or more of the value (`dominance`).
+  Cells to which no organisation contributed (nothing happened, or only the venue's own activity) are
+  not sensitive.
+- **Secondary suppression.** Along every line of the cube (one dimension varying, its total included) the
+  total is the sum of the cells; a line with exactly one suppressed member would give it away by
+  subtraction, so another member is suppressed (`secondary`): the most detailed one, with contributors,
+  of smallest value. Repeated until no line has exactly one suppressed member.
+
+The cube always spans every dimension of the metric and every venue, whatever slice a caller asks for:
+any two queries read the same protected cells, so one cannot undo the suppression of another."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+MIN_CONTRIBUTORS = 3
+DOMINANCE = Decimal("0.85")
+VENUE_ITSELF = "v"
+TOTAL: Any = None  # a dimension at its total
+
+
+class Reason:
+    FEWER_THAN_3 = "fewer_than_3"
+    DOMINANCE = "dominance"
+    SECONDARY = "secondary"
+
+
+Key = tuple[Any, ...]
+
+
+@dataclass
+class Cell:
+    key: Key
+    contributions: dict[str, Decimal] = field(default_factory=dict)
+    reason: str | None = None
+
+    @property
+    def value(self) -> Decimal:
+        return sum(self.contributions.values(), Decimal(0))
+
+    @property
+    def contributors(self) -> int:
+        return sum(1 for who, part in self.contributions.items() if part and who != VENUE_ITSELF)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.reason is not None
+
+    @property
+    def detail(self) -> int:
+        return sum(1 for part in self.key if part is not TOTAL)
+
+
+def primary(cell: Cell, business: bool) -> str | None:
+    n = cell.contributors
+    if n == 0:
+        return None
+    if n < MIN_CONTRIBUTORS:
+        return Reason.FEWER_THAN_3
+    if business:
+        total = cell.value
+        largest = max(cell.contributions.values())
+        if total > 0 and largest >= DOMINANCE * total:
+            return Reason.DOMINANCE
+    return None
+
+
+def cube(inner: dict[Key, dict[str, Decimal]], domains: Sequence[Sequence[Any]]) -> dict[Key, Cell]:
+    """Every cell of the cube over `domains` (each dimension's values), totals included, from the inner
+    cells' contributions (missing inner cells are empty)."""
+    cells: dict[Key, Cell] = {}
+    for key in itertools.product(*[[*values, TOTAL] for values in domains]):
+        cells[key] = Cell(key)
+    for key, parts in inner.items():
+        for mask in itertools.product((False, True), repeat=len(key)):
+            target = tuple(TOTAL if total else value for value, total in zip(key, mask, strict=True))
+            bucket = cells.get(target)
+            if bucket is None:
+                raise KeyError("cell %r is outside the domains" % (key,))
+            for who, part in parts.items():
+                bucket.contributions[who] = bucket.contributions.get(who, Decimal(0)) + part
+    return cells
+
+
+def lines(cells: dict[Key, Cell], domains: Sequence[Sequence[Any]]) -> list[list[Key]]:
+    """Every additive relation of the cube: for each dimension and each setting of the others, the cells
+    along that dimension and their total."""
+    found = []
+    for dimension, values in enumerate(domains):
+        others = [[*d, TOTAL] for i, d in enumerate(domains) if i != dimension]
+        for rest in itertools.product(*others):
+            line = []
+            for value in [*values, TOTAL]:
+                key = list(rest)
+                key.insert(dimension, value)
+                line.append(tuple(key))
+            found.append(line)
+    return found
+
+
+def protect(
+    inner: dict[Key, dict[str, Decimal]], domains: Sequence[Sequence[Any]], *, business: bool
+) -> dict[Key, Cell]:
+    """The cube with each cell's suppression decided (`Cell.reason`)."""
+    cells = cube(inner, domains)
+    for cell in cells.values():
+        cell.reason = primary(cell, business)
+    relations = [line for line in lines(cells, domains) if len(line) > 2]
+    # a line of one value and its total: the two are the same figure, so they share their fate
+    pairs = [line for line in lines(cells, domains) if len(line) == 2]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in pairs:
+            if cells[a].suppressed != cells[b].suppressed:
+                other = cells[b] if cells[a].suppressed else cells[a]
+                other.reason = Reason.SECONDARY
+                changed = True
+        for line in relations:
+            hidden = [key for key in line if cells[key].suppressed]
+            if len(hidden) == 1:
+                _suppress_another(cells, line)
+                changed = True
+    return cells
+
+
+def _suppress_another(cells: dict[Key, Cell], line: Iterable[Key]) -> None:
+    candidates = [cells[key] for key in line if not cells[key].suppressed]
+    chosen = min(candidates, key=lambda c: (-c.detail, c.contributors == 0, c.value, repr(c.key)))
+    chosen.reason = Reason.SECONDARY
+
+
+def recomputable(cells: dict[Key, Cell], domains: Sequence[Sequence[Any]]) -> list[Key]:
+    """Suppressed cells that one line's published members give away (for tests: always empty)."""
+    exposed = []
+    for line in lines(cells, domains):
+        hidden = [key for key in line if cells[key].suppressed]
+        if len(hidden) == 1:
+            exposed.append(hidden[0])
+    return exposed
