@@ -102,5 +102,29 @@ def test_federation_admin_pages_render(cast: Cast) -> None:
         f"/admin/federation/user/{cast.people['member'].pk}/change/",
         f"/admin/federation/organisation/{cast.organisation.pk}/change/",
         "/admin/tenants/venue/",
+        "/admin/reporting/surveycampaign/",
+        "/admin/reporting/surveycampaign/add/",
+        "/admin/reporting/surveyanswer/",
+        "/admin/reporting/memberspell/",
     ]:
         assert admin.get(path).status_code == 200, path
+
+
+def test_federation_admins_open_and_close_survey_campaigns(cast: Cast) -> None:
+    from reporting.models import SurveyCampaign
+
+    admin = _login(F, cast.people["admin"].email)
+    added = admin.post(
+        "/admin/reporting/surveycampaign/add/", {"year": "2026", "opens_on": "2027-01-05", "closes_on": "2027-03-31"}
+    )
+    assert added.status_code == 302, added.content
+    campaign = SurveyCampaign.objects.get(year=2026)
+    backwards = admin.post(
+        "/admin/reporting/surveycampaign/add/", {"year": "2027", "opens_on": "2028-03-01", "closes_on": "2028-01-01"}
+    )
+    assert backwards.status_code == 200 and not SurveyCampaign.objects.filter(year=2027).exists()
+    closing = {"action": "close_campaigns", "_selected_action": [campaign.pk]}
+    assert admin.post("/admin/reporting/surveycampaign/", closing).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.closed_at is not None
+    assert admin.get("/admin/reporting/surveyanswer/add/").status_code == 403

@@ -10,6 +10,7 @@ from . import gallery_sales_views as gallery_books
 from . import gallery_views as gallery
 from . import marketplace_views as marketplace
 from . import settlement_views as settlement
+from . import survey_views as survey
 from . import venue_views as venue
 from .openapi import HostSchemaView
 
@@ -89,4 +90,7 @@ federation_urlpatterns = [
     path("organisations/", fed.DirectoryList.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", fed.OrganisationDetail.as_view(), name="organisation-detail"),
     path("organisations/<slug:slug>/status/", fed.OrganisationStatusView.as_view(), name="organisation-status"),
+    path(
+        "organisations/<slug:slug>/survey/<int:year>/", survey.OrganisationSurvey.as_view(), name="organisation-survey"
+    ),
 ]
