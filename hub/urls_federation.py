@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from api.graphql.views import HubGraphQLView
+from api.graphql.partners.schema import schema as partner_schema
+from api.graphql.views import HubGraphQLView, PartnerGraphQLView
 from api.rest.urls import federation_urlpatterns
 from hub.health import health
 from hub.views import index
@@ -14,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((federation_urlpatterns, "api"), namespace="api")),
     path("graphql/", HubGraphQLView.as_view(), name="graphql"),
+    path("graphql/partners/", PartnerGraphQLView.as_view(schema=partner_schema), name="graphql-partners"),
+    path("partners/", include("reporting.urls", namespace="partners")),
 ]
 
 handler400 = "hub.views.bad_request"

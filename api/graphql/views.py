@@ -22,6 +22,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLSchema,
     OperationType,
     execute,
     get_operation_ast,
@@ -54,12 +55,14 @@ CACHED_QUERY_LENGTH = 2_000  # longer texts are parsed anew each time: the cache
 
 @lru_cache(maxsize=256)
 def checked_cached(
-    query: str, introspection: bool, language: str
+    query: str, introspection: bool, language: str, which: GraphQLSchema = schema.graphql_schema
 ) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
-    return checked(query, introspection, language)
+    return checked(query, introspection, language, which)
 
 
-def checked(query: str, introspection: bool, language: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+def checked(
+    query: str, introspection: bool, language: str, which: GraphQLSchema = schema.graphql_schema
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
     """The parsed document of `query` and its validation errors (the standard rules, the cost limits, and
     no introspection unless allowed). Cached by query text: clients send the same few queries again and
     again, and parsing plus validating costs more than running a small one. The language keys the cache
@@ -71,7 +74,7 @@ def checked(query: str, introspection: bool, language: str) -> tuple[DocumentNod
     rules = [*specified_rules, CostLimits, StorableStrings, OneMutation]
     if not introspection:
         rules.append(NoIntrospection)
-    return document, tuple(_plain(e) for e in validate(schema.graphql_schema, document, rules, max_errors=20))
+    return document, tuple(_plain(e) for e in validate(which, document, rules, max_errors=20))
 
 
 def _plain(error: GraphQLError) -> GraphQLError:
@@ -103,7 +106,7 @@ class HubGraphQLView(GraphQLView):
         refused = self._authenticate(request)
         if refused is not None:
             return refused
-        self.graphiql = settings.HUB_GRAPHIQL
+        self.graphiql = settings.HUB_GRAPHIQL and self.schema is schema
         try:
             body = request.body
         except RequestDataTooBig:
@@ -184,7 +187,7 @@ class HubGraphQLView(GraphQLView):
         if variables is not None and not isinstance(variables, dict):
             return ExecutionResult(errors=[GraphQLError(_("`variables` must be a JSON object."))])
         check = checked_cached if len(query) <= CACHED_QUERY_LENGTH else checked
-        document, errors = check(query, settings.HUB_GRAPHQL_INTROSPECTION, get_language())
+        document, errors = check(query, settings.HUB_GRAPHQL_INTROSPECTION, get_language(), self.schema.graphql_schema)
         if document is None or errors:
             return ExecutionResult(errors=list(errors))
         bad = unstorable_in(variables or {})
@@ -220,3 +223,25 @@ class HubGraphQLView(GraphQLView):
         if isinstance(error, GraphQLError):
             formatted["path"] = error.path
         return formatted
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PartnerGraphQLView(HubGraphQLView):
+    """The partners' schema: `Authorization: Bearer <partner token>` only (no session, no person), with
+    the same request limits as the federation's."""
+
+    def _authenticate(self, request: HttpRequest) -> HttpResponse | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "").encode("latin-1", errors="replace").split()
+        if not header or header[0].lower() != b"bearer":
+            return _refusal(401, _("Send a partner token: “Authorization: Bearer <token>”."), "UNAUTHENTICATED")
+        try:
+            if len(header) != 2:
+                raise TokenRejected(_("Malformed Authorization header: use “Bearer <token>”."))
+            token = authenticate_token(header[1].decode("ascii", errors="replace"))
+        except TokenRejected as exc:
+            return _refusal(401, exc.message, "UNAUTHENTICATED")
+        if token.kind != ApiToken.Kind.PARTNER or "stats:read" not in token.scopes:
+            return _refusal(403, _("Only partner tokens reach the partners' API."), "NOT_ALLOWED")
+        request.graphql_partner = token.partner  # type: ignore[attr-defined]
+        request.graphql_token = token  # type: ignore[attr-defined]
+        return None
