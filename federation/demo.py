@@ -285,6 +285,10 @@ def load_demo() -> dict[str, int]:
         load_bookings(venue, members)
         load_gallery(venue)
         load_events(venue, members)
+    # Two years of the venues' past for the partners' figures (imported here: it builds on this module).
+    from reporting.demo import load_history
+
+    history = load_history(venues)
 
     return {
         "venues": Venue.objects.count(),
@@ -294,4 +298,5 @@ def load_demo() -> dict[str, int]:
         "venue roles": VenueRole.objects.count(),
         "network passes": NetworkPass.objects.count(),
         "partners": Partner.objects.count(),
+        **history,
     }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from federation.demo import DEMO_ORGANISATIONS, DEMO_PASSWORD
@@ -12,21 +15,28 @@ from federation.models import AuditEvent, Membership, Organisation, Partner, Sec
 from federation.permissions import Action, can
 from federation.selectors import network_terms
 from federation.validators import validate_siret
+from reporting.demo import HISTORY_ORGANISATIONS, KEY, history_start
+from reporting.models import DailyFigure, MemberSpell, MonthlyFigure, SurveyAnswer, SurveyCampaign
 from settlement.models import CrossSiteBooking
 from tenants.coworking.models import Booking, Resource
+from tenants.events.models import Event, Registration
 from tenants.gallery.models import Artist, Artwork, ConsignedWork, Exhibition, Hold, Sale
 from tenants.models import Domain, Venue
 
 
 def _snapshot() -> dict[str, object]:
+    history = (SurveyCampaign, SurveyAnswer, MemberSpell, DailyFigure, MonthlyFigure)
     counts: dict[str, object] = {
-        model.__name__: model.objects.count() for model in (Venue, Domain, User, Organisation, Membership, VenueRole)
+        model.__name__: model.objects.count()
+        for model in (Venue, Domain, User, Organisation, Membership, VenueRole, *history)
     }
+    counts["activated"] = sorted(Organisation.objects.values_list("slug", "activated_at", "left_at"))
     for slug in ("gresilles", "battants"):
         with schema_context(slug):
             counts[slug] = sorted(Resource.objects.values_list("name", flat=True))
             counts[slug + " bookings"] = Booking.objects.count()
             counts[slug + " gallery"] = [m.objects.count() for m in (Artist, Artwork, Exhibition, Hold, Sale)]
+            counts[slug + " events"] = [Event.objects.count(), Registration.objects.count()]
     return counts
 
 
@@ -36,7 +46,7 @@ def test_load_demo_is_idempotent(db: None) -> None:
     call_command("load_demo")
 
     assert _snapshot() == first
-    assert first["Venue"] == 2 and first["Organisation"] == len(DEMO_ORGANISATIONS)
+    assert first["Venue"] == 2 and first["Organisation"] == len(DEMO_ORGANISATIONS) + len(HISTORY_ORGANISATIONS)
     assert first["gresilles"] and first["battants"] and first["gresilles"] != first["battants"]
     assert first["gresilles bookings"] and first["battants bookings"]
 
@@ -108,3 +118,44 @@ def test_demo_galleries_show_member_artists_works_sales_and_a_hold(db: None) -> 
     assert consigned >= 12
     with schema_context("battants"):
         assert Artwork.objects.filter(edition_size=30, edition_of=None).exists()  # a screen print in an edition
+
+
+def test_demo_has_two_years_of_history_at_both_venues(db: None) -> None:
+    call_command("load_demo")
+    today = timezone.localdate()
+    first = history_start(today)
+    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+
+    # members join over the two years, a few leave; every sector has members, one has a single one at a venue
+    active = Organisation.objects.exclude(activated_at=None).exclude(status="applicant")
+    assert 25 <= active.count() <= 35
+    joined = {timezone.localdate(o.activated_at).replace(day=1) for o in active if o.activated_at}
+    assert len([month for month in joined if month >= first]) >= 12
+    assert Organisation.objects.filter(status="left", left_at__gte=start_of_today - dt.timedelta(days=730)).count() >= 3
+    assert set(active.values_list("sector", flat=True)) == set(Sector.values)
+    assert active.filter(home_venue__schema_name="gresilles", sector=Sector.VIDEO_GAMES).count() == 1
+    assert MemberSpell.objects.count() == active.count()
+
+    for slug in ("gresilles", "battants"):
+        with schema_context(slug):
+            past = Booking.objects.filter(idempotency_key__startswith=KEY)
+            assert past.filter(during__startswith__lt=start_of_today).count() == past.count() > 4000
+            lowest = timezone.localdate(past.order_by("during").first().during.lower)  # type: ignore[union-attr]
+            assert lowest < first + dt.timedelta(days=7)
+            assert past.filter(network=True).count() > past.count() // 20  # visitors from the other venue
+            assert past.filter(organisation=None).exists() and past.filter(status="cancelled").exists()
+            sales = Sale.objects.filter(idempotency_key__startswith=KEY)
+            assert sales.count() >= 48 and sales.values("artist").distinct().count() >= 4
+            assert not sales.filter(sold_at__gte=start_of_today).exists()
+            events = Event.objects.filter(starts_at__lt=start_of_today)
+            assert set(events.values_list("kind", flat=True)) == set(Event.Kind.values)
+            assert Registration.objects.filter(event__in=events, status="attended").count() > 300
+
+    closed = SurveyCampaign.objects.get(year=today.year - 1)
+    assert closed.closed_at is not None
+    assert closed.answers.filter(version=2).exists() and closed.answers.filter(consent=False).exists()
+    assert closed.answers.filter(version=1).count() >= 20
+    current = SurveyCampaign.objects.get(year=today.year)
+    assert current.closed_at is None and current.opens_on <= today <= current.closes_on
+    assert current.answers.exists()
+    assert MonthlyFigure.objects.filter(month=first).exists()

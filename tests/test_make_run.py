@@ -121,4 +121,4 @@ def test_hub_run_serves_every_host_shares_its_servers_and_keeps_data_across_rest
     second = _run_until_healthy(env, port)
     _ctrl_c(second)
     assert _counts(env) == after_first  # data kept, nothing duplicated
-    assert after_first.startswith("19 10 2 2 ")  # people, organisations, venues, domains
+    assert after_first.startswith("56 35 2 2 ")  # people, organisations, venues, domains
