@@ -40,6 +40,12 @@ class SurveyCampaignAdmin(admin.ModelAdmin):
     def respondents(self, campaign: Any) -> int:
         return int(campaign.organisations)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and survey.is_closed(obj):
+            # its figures are published: reopening it would let a later edit be differenced out
+            return ["year", "opens_on", "closes_on", "closed_at", "created_at"]
+        return list(self.readonly_fields)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # answers refer to it; a campaign opened by mistake is closed, not deleted
 

@@ -13,7 +13,7 @@ from tenants.coworking.models import Resource
 from tenants.events.models import Event
 
 from .secrecy import Reason
-from .stats import DAY, MONTH, StatTable, hub_venues
+from .stats import DAY, MONTH, StatTable
 
 COLUMNS = ("period", "venue", "venue_name", "sector", "kind", "metric", "unit", "value", "suppressed", "reason")
 PERIOD_TYPES = {DAY: "date", MONTH: "yearmonth", "year": "year"}
@@ -53,14 +53,14 @@ def table_schema(table: StatTable) -> dict[str, Any]:
             {
                 "name": "period",
                 "type": PERIOD_TYPES[table.granularity],
-                "description": "The day, month or year the figure covers (Europe/Paris).",
+                "description": "The month or year the figure covers (Europe/Paris).",
                 "constraints": {"required": True},
             },
             {
                 "name": "venue",
                 "type": "string",
                 "description": "The venue's slug; empty: every venue.",
-                "constraints": {"enum": [venue.schema_name for venue in hub_venues()]},
+                "constraints": {"enum": [venue.schema_name for venue in table.venues]},  # the caller's only
             },
             {"name": "venue_name", "type": "string"},
             {

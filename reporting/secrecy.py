@@ -9,8 +9,8 @@ where a dimension may also be at its total (`TOTAL`). Each inner cell knows what
   not sensitive.
 - **Secondary suppression.** Along every line of the cube (one dimension varying, its total included) the
   total is the sum of the cells; a line with exactly one suppressed member would give it away by
-  subtraction, so another member is suppressed (`secondary`): the most detailed one, with contributors,
-  of smallest value. Repeated until no line has exactly one suppressed member.
+  subtraction, so another member is suppressed (`secondary`): the lightest (`Cell.weight`), then the most
+  detailed one, with contributors, of smallest value. Repeated until no line has exactly one suppressed member.
 
 The cube always spans every dimension of the metric and every venue, whatever slice a caller asks for:
 any two queries read the same protected cells, so one cannot undo the suppression of another."""
@@ -43,6 +43,7 @@ class Cell:
     key: Key
     contributions: dict[str, Decimal] = field(default_factory=dict)
     reason: str | None = None
+    weight: int = 0  # for secondary suppression, lighter cells are hidden first
 
     @property
     def value(self) -> Decimal:
@@ -115,9 +116,16 @@ def protect(
     cells = cube(inner, domains)
     for cell in cells.values():
         cell.reason = primary(cell, business)
-    relations = [line for line in lines(cells, domains) if len(line) > 2]
-    # a line of one value and its total: the two are the same figure, so they share their fate
-    pairs = [line for line in lines(cells, domains) if len(line) == 2]
+    settle(cells, lines(cells, domains))
+    return cells
+
+
+def settle(cells: dict[Key, Cell], relations: Iterable[Sequence[Key]]) -> None:
+    """Secondary suppression: until no relation (cells tied by one linear equation) has exactly one
+    suppressed cell. A relation of two cells is the same figure twice: the two share their fate."""
+    relations = list(relations)
+    pairs = [line for line in relations if len(line) == 2]
+    longer = [line for line in relations if len(line) > 2]
     changed = True
     while changed:
         changed = False
@@ -126,24 +134,25 @@ def protect(
                 other = cells[b] if cells[a].suppressed else cells[a]
                 other.reason = Reason.SECONDARY
                 changed = True
-        for line in relations:
+        for line in longer:
             hidden = [key for key in line if cells[key].suppressed]
             if len(hidden) == 1:
                 _suppress_another(cells, line)
                 changed = True
-    return cells
 
 
 def _suppress_another(cells: dict[Key, Cell], line: Iterable[Key]) -> None:
     candidates = [cells[key] for key in line if not cells[key].suppressed]
-    chosen = min(candidates, key=lambda c: (-c.detail, c.contributors == 0, c.value, repr(c.key)))
+    chosen = min(candidates, key=lambda c: (c.weight, -c.detail, c.contributors == 0, c.value, repr(c.key)))
     chosen.reason = Reason.SECONDARY
 
 
-def recomputable(cells: dict[Key, Cell], domains: Sequence[Sequence[Any]]) -> list[Key]:
-    """Suppressed cells that one line's published members give away (for tests: always empty)."""
+def recomputable(
+    cells: dict[Key, Cell], domains: Sequence[Sequence[Any]] = (), relations: Iterable[Sequence[Key]] | None = None
+) -> list[Key]:
+    """Suppressed cells that one relation's published members give away (for tests: always empty)."""
     exposed = []
-    for line in lines(cells, domains):
+    for line in lines(cells, domains) if relations is None else relations:
         hidden = [key for key in line if cells[key].suppressed]
         if len(hidden) == 1:
             exposed.append(hidden[0])

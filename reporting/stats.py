@@ -1,10 +1,17 @@
-"""Partners' figures: a metric over whole periods (days, months or years), split by venue, sector and kind,
-every cell passed through statistical secrecy (`secrecy`).
+"""Partners' figures: a metric over whole months or years, split by venue, sector and kind, every cell
+passed through statistical secrecy (`secrecy`).
 
-Totals across periods are never given: with them, asking for a range and the same range less one period
-would give that period away. So cells are always per period, and `from`/`to` widen to whole periods.
+A year and its months are one table: the month is one more dimension of the protected cube, and the year
+is its total. Asking for the months and then for the year (or for a range, then the same range less one
+month) reads the same protected cells, so neither undoes the other's suppression. Days are kept in the
+rollups but not published: a day's figure and its month would be a third level of that table, and at
+this hub's size nearly every day-level cell would be suppressed anyway.
 
-Cells come from the rollups; `source="live"` computes the same cells from the venue schemas directly (the
+The membership figures are one linked table: members at the end of each month and year (a stock), those
+joining and those leaving (flows), tied by "end of this month = end of last month + joining − leaving";
+that equation is protected like a line of the cube, over the hub's whole history.
+
+Cells come from the rollups; `live=True` computes the same cells from the venue schemas directly (the
 benchmark's comparison, and the tests' proof that the rollups are right)."""
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,9 +38,10 @@ from tenants.models import Venue
 from . import recount, secrecy
 from .models import Area, MemberSpell
 
-DAY, MONTH, YEAR = "day", "month", "year"
-GRANULARITIES = (DAY, MONTH, YEAR)
-MAX_PERIODS = {DAY: 93, MONTH: 120, YEAR: 20}
+DAY, MONTH, YEAR = "day", "month", "year"  # days: the rollups' grain, not published
+GRANULARITIES = (MONTH, YEAR)
+MAX_PERIODS = {MONTH: 120, YEAR: 20}
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # dates outside are refused before anything is counted
 MAX_CELLS = 20_000
 VENUE, SECTOR, KIND, PERIOD = "venue", "sector", "kind", "month"
 NO_SECTOR = ""  # activity of no organisation (a member on their own, the venue's own events)
@@ -107,7 +116,11 @@ METRICS = {
             "attendance", gettext_lazy("event attendance"), "count", (VENUE, SECTOR, KIND), Area.EVENTS, "attendance"
         ),
         Metric(
-            "active_members", gettext_lazy("active member organisations"), "count", (VENUE, SECTOR), source="active"
+            "active_members",
+            gettext_lazy("member organisations (at the end of the period)"),
+            "count",
+            (VENUE, SECTOR),
+            source="active",
         ),
         Metric("new_members", gettext_lazy("new member organisations"), "count", (VENUE, SECTOR), source="new"),
         Metric(
@@ -216,9 +229,13 @@ def check_request(
         dims = found.dims
     if granularity not in GRANULARITIES:
         raise fail("granularity", _("Choose among: %(names)s.") % {"names": ", ".join(GRANULARITIES)})
+    for name, day in (("from", first), ("to", last)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise fail(name, _("A date from %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR})
     if last < first:
         raise fail("to", _("The end comes before the start."))
-    count = len(periods(first, last, granularity))
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    count = months if granularity == MONTH else last.year - first.year + 1
     if count > MAX_PERIODS[granularity]:
         raise fail("to", _("At most %(n)d periods of this granularity at a time.") % {"n": MAX_PERIODS[granularity]})
     groups = list(dict.fromkeys(group_by))
@@ -281,28 +298,13 @@ def _live(metric: Metric, source: str, first: dt.date, last: dt.date, granularit
             yield bucket, venue.pk, sector, kind, contributor, value
 
 
-def _membership(metric: Metric, starts: list[dt.date], granularity: str, live: bool) -> dict[dt.date, Inner]:
+def _spells(live: bool) -> list[tuple[int, str, int, dt.date, dt.date | None]]:
     if live:
-        spells = [
+        return [
             (o.home_venue_id, o.sector, o.pk, *_local_days(o))
             for o in Organisation.objects.exclude(activated_at=None).exclude(status="applicant")
         ]
-    else:
-        spells = list(MemberSpell.objects.values_list("venue_id", "sector", "organisation_id", "starts_on", "ends_on"))
-    found: dict[dt.date, Inner] = {}
-    for start in starts:
-        end = period_end(start, granularity)
-        inner: Inner = defaultdict(dict)
-        for venue_id, sector, organisation, starts_on, ends_on in spells:
-            counted = {
-                "active": starts_on <= end and (ends_on is None or ends_on >= start),
-                "new": start <= starts_on <= end,
-                "left": ends_on is not None and start <= ends_on <= end,
-            }[metric.source]
-            if counted:
-                inner[_key(metric, venue_id, sector, "")]["o%d" % organisation] = Decimal(1)
-        found[start] = inner
-    return found
+    return list(MemberSpell.objects.values_list("venue_id", "sector", "organisation_id", "starts_on", "ends_on"))
 
 
 def _local_days(organisation: Organisation) -> tuple[dt.date, dt.date | None]:
@@ -313,20 +315,114 @@ def _local_days(organisation: Organisation) -> tuple[dt.date, dt.date | None]:
     return local_day(organisation.activated_at), local_day(left) if left else None
 
 
-def contributions(
-    metric: Metric, source: str, starts: list[dt.date], last: dt.date, granularity: str, live: bool
-) -> dict[dt.date, Inner]:
-    if metric.area is None:
-        return _membership(metric, starts, granularity, live)
-    found: dict[dt.date, Inner] = {start: defaultdict(dict) for start in starts}
+def contributions(metric: Metric, source: str, year: int, live: bool) -> Inner:
+    """The contributions to `source` over the months of `year`, keyed (month, *the metric's dims)."""
+    assert metric.area is not None
+    inner: Inner = defaultdict(dict)
     read = _live if live else _from_rollups
-    for bucket, venue_id, sector, kind, contributor, value in read(metric, source, starts[0], last, granularity):
-        inner = found.get(bucket)
-        if inner is None:
-            continue
-        parts = inner[_key(metric, venue_id, sector, kind)]
+    for bucket, venue_id, sector, kind, contributor, value in read(
+        metric, source, dt.date(year, 1, 1), dt.date(year, 12, 31), MONTH
+    ):
+        parts = inner[(bucket, *_key(metric, venue_id, sector, kind))]
         parts[contributor] = parts.get(contributor, Decimal(0)) + Decimal(value)
-    return found
+    return inner
+
+
+def _months(year: int) -> list[dt.date]:
+    return [dt.date(year, month, 1) for month in range(1, 13)]
+
+
+def _year_tables(metric: Metric, year: int, domains: list[list[Any]], live: bool) -> tuple[Cells, Cells | None]:
+    """The protected cube of `year`: (month or TOTAL for the year, *dims) → cell; and a rate's denominator."""
+    months = _months(year)
+    numerator = secrecy.protect(
+        contributions(metric, metric.source, year, live), [months, *domains], business=metric.business
+    )
+    if not metric.per:
+        return numerator, None
+    parts = contributions(metric, metric.per, year, live)
+    if metric.per_sensitive:
+        return numerator, secrecy.protect(parts, [months, *domains], business=False)
+    return numerator, secrecy.cube(parts, [months, *domains])
+
+
+Cells = dict[tuple[Any, ...], secrecy.Cell]
+YEAR_END = "year"  # the time part of a membership cell at the end of a year
+
+
+def _member_tables(years: list[int], domains: list[list[Any]], live: bool) -> dict[str, Cells]:
+    """The three membership tables, protected together over the hub's whole history: keys are
+    (time, venue, sector) with time a month, or (YEAR_END, year) for the stock at the end of a year and
+    TOTAL-in-year for the flows (`_flow_key`)."""
+    spells = _spells(live)
+    today = timezone.localdate()
+    start = min([dt.date(years[0], 1, 1), *(starts_on.replace(day=1) for *_rest, starts_on, _end in spells)])
+    history = list(range(start.year, max(today.year, years[-1]) + 1))
+    stock: Cells = {}
+    flows: dict[str, Cells] = {"new": {}, "left": {}}
+    relations: list[list[tuple[Any, ...]]] = []
+    tag = {"active": "a", "new": "n", "left": "l"}
+    for year in history:
+        for source in ("new", "left"):
+            inner: Inner = defaultdict(dict)
+            for venue_id, sector, organisation, starts_on, ends_on in spells:
+                day = starts_on if source == "new" else ends_on
+                if day is not None and day.year == year:
+                    inner[(day.replace(day=1), venue_id, sector)]["o%d" % organisation] = Decimal(1)
+            cube = secrecy.cube(inner, [_months(year), *domains])
+            flows[source].update({_flow_key(key, year): cell for key, cell in cube.items()})
+            relations += [
+                [(tag[source], *_flow_key(key, year)) for key in line]
+                for line in secrecy.lines(cube, [_months(year), *domains])
+            ]
+        for month in _months(year):
+            end = period_end(month, MONTH)
+            inner = defaultdict(dict)
+            for venue_id, sector, organisation, starts_on, ends_on in spells:
+                if starts_on <= end and (ends_on is None or ends_on > end):
+                    inner[(venue_id, sector)]["o%d" % organisation] = Decimal(1)
+            cube = secrecy.cube(inner, domains)
+            stock.update({(month, *key): cell for key, cell in cube.items()})
+            relations += [[("a", month, *key) for key in line] for line in secrecy.lines(cube, domains)]
+            for key in cube:
+                # end of this month = end of last month + joining − leaving (the first month starts from none)
+                before = [("a", _previous(month), *key)] if month > start else []
+                relations.append([("a", month, *key), *before, ("n", month, *key), ("l", month, *key)])
+                if month.month == 12:
+                    stock[((YEAR_END, year), *key)] = secrecy.Cell(
+                        ((YEAR_END, year), *key), dict(cube[key].contributions)
+                    )
+                    relations.append([("a", (YEAR_END, year), *key), ("a", month, *key)])  # the same figure
+                    previous = [("a", (YEAR_END, year - 1), *key)] if year > start.year else []
+                    relations.append(
+                        [
+                            ("a", (YEAR_END, year), *key),
+                            *previous,
+                            ("n", (YEAR_END, year), *key),
+                            ("l", (YEAR_END, year), *key),
+                        ]
+                    )
+    every: Cells = {}
+    for prefix, table in (("a", stock), ("n", flows["new"]), ("l", flows["left"])):
+        for key, cell in table.items():
+            cell.key = (prefix, *key)
+            cell.reason = secrecy.primary(cell, business=False)
+            cell.weight = 1 if prefix == "a" else 0  # hide a flow rather than the members count
+            every[cell.key] = cell
+    secrecy.settle(every, relations)
+    return {
+        source: {key[1:]: cell for key, cell in every.items() if key[0] == prefix}
+        for source, prefix in (("active", "a"), ("new", "n"), ("left", "l"))
+    }
+
+
+def _flow_key(key: tuple[Any, ...], year: int) -> tuple[Any, ...]:
+    month, *rest = key
+    return ((YEAR_END, year) if month is secrecy.TOTAL else month, *rest)
+
+
+def _previous(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
 
 
 # -- the table -----------------------------------------------------------------------------------------------------
@@ -358,22 +454,44 @@ def stats(
     end = period_end(starts[-1], granularity)
     everyone = hub_venues()
     domains = _domains(found, everyone)
-    numerators = contributions(found, found.source, starts, end, granularity, live)
-    denominators = contributions(found, found.per, starts, end, granularity, live) if found.per else {}
     table = StatTable(found, granularity, starts[0], end, groups, shown)
-    for start in starts:
-        protected = secrecy.protect(numerators[start], domains, business=found.business)
-        per = (
-            secrecy.protect(denominators[start], domains, business=False)
-            if found.per and found.per_sensitive
-            else secrecy.cube(denominators[start], domains)
-            if found.per
-            else None
-        )
-        table.cells += slice_cells(found, start, granularity, protected, per, domains, groups, shown, everyone)
-    if len(table.cells) > MAX_CELLS:
+    years = sorted({start.year for start in starts})
+    if len(starts) * _cells_per_period(found, groups, shown, domains) > MAX_CELLS:
         raise fail("groupBy", _("Too many cells: ask for fewer periods or groups."))
+    members = _member_tables(years, domains, live) if found.area is None else None
+    for year in years:
+        if members is not None:
+            numerator, per = members[found.source], None
+        else:
+            numerator, per = _year_tables(found, year, domains, live)
+        for start in (s for s in starts if s.year == year):
+            time = start if granularity == MONTH else (YEAR_END, year) if members is not None else secrecy.TOTAL
+            table.cells += slice_cells(
+                found,
+                start,
+                granularity,
+                _at(numerator, time),
+                _at(per, time) if per is not None else None,
+                domains,
+                groups,
+                shown,
+                everyone,
+            )
     return table
+
+
+def _at(cells: Cells, time: Any) -> Cells:
+    return {key[1:]: cell for key, cell in cells.items() if key[0] == time}
+
+
+def _cells_per_period(metric: Metric, groups: list[str], shown: list[Venue], domains: list[list[Any]]) -> int:
+    count = 1
+    for dim, domain in zip(metric.dims, domains, strict=True):
+        if dim == VENUE:
+            count *= len(shown)
+        elif dim in groups:
+            count *= len(domain)
+    return count
 
 
 def slice_cells(

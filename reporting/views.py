@@ -5,6 +5,7 @@ pasted once into the sign-in form and kept in the session) or a federation admin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
@@ -75,7 +76,7 @@ def table_from(query: QueryDict, allowed: list[Any]) -> stats.StatTable:
     venues = query.getlist("venues") or None
     if "survey" in query:
         year = query.get("year", "")
-        if not year.isdigit() or len(year) != 4:
+        if not re.fullmatch(r"[0-9]{4}", year):  # ASCII digits only: "²⁰²⁵" is not a year
             raise stats.fail("year", _("A year, as 2025."))
         return survey.survey_stats(
             year=int(year), metric=query.get("survey", ""), group_by=group_by, allowed=allowed, venues=venues
@@ -123,7 +124,9 @@ def stats_schema(request: HttpRequest) -> HttpResponse:
     try:
         table = table_from(request.GET, scope(principal))
     except HubError as exc:
+        audit_query(principal, "schema", _arguments(request.GET) | {"refused": exc.message}, cells=0, request=request)
         return _invalid(exc)
+    audit_query(principal, "schema", _arguments(request.GET), cells=len(table.cells), request=request)
     return JsonResponse(exports.table_schema(table), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 

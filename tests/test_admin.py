@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -127,4 +129,11 @@ def test_federation_admins_open_and_close_survey_campaigns(cast: Cast) -> None:
     assert admin.post("/admin/reporting/surveycampaign/", closing).status_code == 302
     campaign.refresh_from_db()
     assert campaign.closed_at is not None
+    reopened = admin.post(
+        f"/admin/reporting/surveycampaign/{campaign.pk}/change/",
+        {"year": "2026", "opens_on": "2027-01-05", "closes_on": "2099-03-31"},
+    )
+    assert reopened.status_code == 302  # saved, but the dates of a closed campaign are read-only
+    campaign.refresh_from_db()
+    assert campaign.closes_on == dt.date(2027, 3, 31)
     assert admin.get("/admin/reporting/surveyanswer/add/").status_code == 403

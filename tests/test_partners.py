@@ -81,9 +81,14 @@ def test_refusals_are_clear_and_writes_nothing(figures: Stage) -> None:
     assert body["errors"][0]["extensions"]["fields"] == {"groupBy": ["This figure cannot be split by SECTOR."]}
     status, body = ask(dijon.token, STATS, {"metric": "NOPE"})
     assert status == 400 and "NOPE" in body["errors"][0]["message"]
-    far = """{ stats(metric: BOOKINGS, from: "2000-01-01", to: "2025-01-01", granularity: DAY) { metric } }"""
+    far = """{ stats(metric: BOOKINGS, from: "2000-01-01", to: "2025-01-01", granularity: MONTH) { metric } }"""
     status, body = ask(dijon.token, far)
-    assert body["errors"][0]["extensions"]["fields"] == {"to": ["At most 93 periods of this granularity at a time."]}
+    assert body["errors"][0]["extensions"]["fields"] == {"to": ["At most 120 periods of this granularity at a time."]}
+    for day in ("9999-12-31", "0001-01-01"):  # refused before any period is counted
+        status, body = ask(dijon.token, far.replace("2025-01-01", day).replace("MONTH", "YEAR"))
+        assert status == 200 and "to" in body["errors"][0]["extensions"]["fields"], body
+    status, body = ask(dijon.token, far.replace("MONTH", "DAY"))  # days are not published
+    assert status == 400 and "DAY" in body["errors"][0]["message"]
 
 
 def test_only_partner_tokens_open_the_partners_schema(figures: Stage) -> None:
@@ -193,6 +198,28 @@ def test_the_csv_refuses_bad_input_with_field_messages(figures: Stage) -> None:
         == 400
     )
     assert Client(HTTP_HOST="localhost").get("/partners/stats.csv?metric=bookings").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("metric=bookings&from=2025-01-01&to=9999-12-31&granularity=year", "to"),
+        ("metric=bookings&from=0001-01-01&to=2025-01-01&granularity=month", "from"),
+        ("metric=bookings&from=9999-12-31&to=9999-12-31", "from"),
+        ("metric=bookings&from=2025-01-01&to=2025-01-31&granularity=day", "granularity"),
+        ("metric=bookings&from=2025-01-01&to=2025-01-31&granularity=%C3%A9t%C3%A9", "granularity"),
+        ("survey=respondents&year=%C2%B2%E2%81%B0%C2%B2%E2%81%B5", "year"),  # superscript digits
+        ("survey=respondents&year=99999", "year"),
+        ("metric=bookings&from=2025-01-01&to=2025-01-31&groupBy=venue&groupBy=nope", "groupBy"),
+        ("metric=bookings&from=2025-01-01", "to"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/partners/stats.csv", "/partners/stats.schema.json"])
+def test_odd_query_strings_get_a_400_naming_the_field(stage: Stage, path: str, query: str, field: str) -> None:
+    dijon = partner_for(stage.venue_a)
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION="Bearer " + dijon.token)
+    response = client.get(path + "?" + query)
+    assert response.status_code == 400 and field in response.json()["fields"], response.content
 
 
 # -- the yearly survey ------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class StatVenue(graphene.ObjectType):
 
 
 class StatCell(graphene.ObjectType):
-    period = graphene.String(required=True, description="2025-03-14, 2025-03 or 2025, by the granularity.")
+    period = graphene.String(required=True, description="2025-03 or 2025, by the granularity.")
     venue = graphene.Field(StatVenue, description="Null: every venue.")
     sector = graphene.String(description='Null: every sector. "none": activity of no member organisation.')
     sector_label = graphene.String()
