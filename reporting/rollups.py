@@ -6,6 +6,7 @@ time of the recount. `rebuild` recounts any range the same way (the command `reb
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -151,11 +152,32 @@ def touch(venue: Venue, area: str, first: dt.date, last: dt.date | None = None) 
         first = last - dt.timedelta(days=HORIZON_DAYS * 5)
     record(
         venue=venue,
+        # Each event its own aggregate: the projection recounts, so order does not matter, and concurrent
+        # changes of one day (two rooms booked at once) must not race for the same outbox version.
         aggregate_type="activity",
-        aggregate_id="%s:%s" % (area, first.isoformat()),
+        aggregate_id="%s:%s:%s" % (area, first.isoformat(), secrets.token_hex(8)),
         event_type=EVENT_TYPE,
         payload={"area": area, "first": first.isoformat(), "last": last.isoformat()},
     )
+
+
+def touch_span(venue: Venue, area: str, first: dt.date, last: dt.date) -> None:
+    """`touch` however long the span (`touch` keeps the last HORIZON_DAYS * 5 days of a longer one): an event
+    per twelve months at most, cut at month starts, so each recount stays a bounded transaction."""
+    start = min(first, last)
+    last = max(first, last)
+    while start <= last:
+        end = min(last, dt.date(start.year + 1, start.month, 1) - dt.timedelta(days=1))
+        touch(venue, area, start, end)
+        start = end + dt.timedelta(days=1)
+
+
+def touch_activity(venue: Venue, areas: tuple[str, ...] = tuple(Area.values)) -> None:
+    """Record, in the caller's transaction, that `areas`' figures of every day of `venue`'s activity changed
+    (what the figures are counted by changed for the past too: an organisation's sector, a resource's kind)."""
+    first, last = activity_range(venue)
+    for area in areas:
+        touch_span(venue, area, first, last)
 
 
 # -- membership spells -------------------------------------------------------------------------------------------

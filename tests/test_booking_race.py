@@ -86,6 +86,23 @@ def test_control_without_the_constraint_the_race_double_books(stage: dict) -> No
     assert statuses[201] > 1 and doubles > 1, statuses  # nothing else stands in the way
 
 
+def test_concurrent_bookings_of_different_rooms_the_same_day_all_succeed(stage: dict) -> None:
+    with schema_context("gresilles"):
+        rooms = [Resource.objects.create(name="Salle %d" % i, kind="meeting_room").pk for i in range(N)]
+    start, end = _future_slot()
+    auth = {"Authorization": "Bearer " + stage["token"]}
+    with live_hub() as port:
+        statuses = at_once(
+            N,
+            lambda i: request(
+                port, A, "POST", "/api/v1/bookings/", {"resource": rooms[i], "start": start, "end": end}, auth
+            )[0],
+        )
+    assert statuses == [201] * N  # nothing they share (the venue's outbox, its figures of the day) serialises them
+    with schema_context("gresilles"):
+        assert Booking.objects.count() == N
+
+
 def test_concurrent_requests_for_pooled_seats_never_overbook(stage: dict) -> None:
     statuses = _storm(stage, "desks")
     assert statuses == Counter({201: 3, 409: N - 3}), statuses

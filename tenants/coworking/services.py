@@ -258,17 +258,34 @@ def release_no_shows(*, now: dt.datetime | None = None) -> int:
     for resource in Resource.objects.filter(bookings__status=Booking.Status.CONFIRMED).distinct():
         cutoff = now - dt.timedelta(minutes=resource.no_show_minutes)
         with transaction.atomic():
-            count = Booking.objects.filter(
-                resource=resource,
-                purpose=Booking.Purpose.MEMBER,
-                status=Booking.Status.CONFIRMED,
-                during__startswith__lte=cutoff,
-                during__endswith__gt=now,
-            ).update(status=Booking.Status.NO_SHOW)
+            due = dict(  # locked: a check-in waits for the release, or the release skips it
+                Booking.objects.select_for_update()
+                .filter(
+                    resource=resource,
+                    purpose=Booking.Purpose.MEMBER,
+                    status=Booking.Status.CONFIRMED,
+                    during__startswith__lte=cutoff,
+                    during__endswith__gt=now,
+                )
+                .values_list("pk", "during")
+            )
+            count = Booking.objects.filter(pk__in=list(due)).update(status=Booking.Status.NO_SHOW)
             if count:
                 _availability_changed(resource, now)
+                _figures_changed(*(during.lower for during in due.values()))
         released += count
     return released
+
+
+def _figures_changed(*starts: dt.datetime) -> None:
+    """A bulk `.update()` sends no signal: touch the partners' figures of the bookings' days (of the active
+    venue, in the caller's transaction) as `reporting.signals` does for a save."""
+    from reporting import rollups  # reporting imports the coworking models
+    from reporting.models import Area
+
+    venue = active_venue()
+    for day in sorted({start.astimezone(venue.tzinfo).date() for start in starts}):
+        rollups.touch(venue, Area.COWORKING, day)
 
 
 def _not_an_event_room(booking: Booking) -> None:
@@ -322,11 +339,14 @@ def reserve_room(*, resource_id: int, start: dt.datetime, end: dt.datetime, orga
     return booking
 
 
+@transaction.atomic
 def release_room(*, booking: Booking) -> None:
     """Give back a room an event had taken (the event moved or was cancelled); then `rooms_changed()`."""
-    Booking.objects.filter(pk=booking.pk, status__in=Booking.ACTIVE).update(
+    released = Booking.objects.filter(pk=booking.pk, status__in=Booking.ACTIVE).update(
         status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
     )
+    if released:  # the event's booking counted in the coworking figures of its day
+        _figures_changed(Booking.objects.values_list("during", flat=True).get(pk=booking.pk).lower)
 
 
 def rooms_changed(*resource_ids: int) -> None:
