@@ -100,15 +100,3 @@ def table_schema(table: StatTable) -> dict[str, Any]:
         ],
         "missingValues": [""],
     }
-
-
-def resource_descriptor(table: StatTable, csv_path: str, schema_path: str) -> dict[str, Any]:
-    """A Data Resource pointing at the CSV and its schema (for `frictionless validate`)."""
-    return {
-        "name": "coursive-hub-%s" % table.metric.name.replace("_", "-"),
-        "path": csv_path,
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": schema_path,
-    }

@@ -17,7 +17,9 @@ any two queries read the same protected cells, so one cannot undo the suppressio
 
 from __future__ import annotations
 
+import heapq
 import itertools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,14 +46,26 @@ class Cell:
     contributions: dict[str, Decimal] = field(default_factory=dict)
     reason: str | None = None
     weight: int = 0  # for secondary suppression, lighter cells are hidden first
+    summary: tuple[Decimal, int, Decimal] | None = None  # (value, contributors, largest part), summed in SQL
 
     @property
     def value(self) -> Decimal:
+        if self.summary is not None:
+            return self.summary[0]
         return sum(self.contributions.values(), Decimal(0))
 
     @property
     def contributors(self) -> int:
+        if self.summary is not None:
+            return self.summary[1]
         return sum(1 for who, part in self.contributions.items() if part and who != VENUE_ITSELF)
+
+    @property
+    def largest(self) -> Decimal:
+        """The largest part one contributor (the venue itself included) brings."""
+        if self.summary is not None:
+            return self.summary[2]
+        return max(self.contributions.values(), default=Decimal(0))
 
     @property
     def suppressed(self) -> bool:
@@ -70,8 +84,7 @@ def primary(cell: Cell, business: bool) -> str | None:
         return Reason.FEWER_THAN_3
     if business:
         total = cell.value
-        largest = max(cell.contributions.values())
-        if total > 0 and largest >= DOMINANCE * total:
+        if total > 0 and cell.largest >= DOMINANCE * total:
             return Reason.DOMINANCE
     return None
 
@@ -113,7 +126,23 @@ def protect(
     inner: dict[Key, dict[str, Decimal]], domains: Sequence[Sequence[Any]], *, business: bool
 ) -> dict[Key, Cell]:
     """The cube with each cell's suppression decided (`Cell.reason`)."""
-    cells = cube(inner, domains)
+    return protected(cube(inner, domains), domains, business=business)
+
+
+def summarised(rows: Iterable[tuple[Key, Decimal, int, Decimal]], domains: Sequence[Sequence[Any]]) -> dict[Key, Cell]:
+    """The cube over `domains` from cells already summed (in SQL, `GROUP BY CUBE`): for each key, totals
+    included, its value, its number of contributors and its largest part. Keys not given are empty."""
+    cells = {key: Cell(key) for key in itertools.product(*[[*values, TOTAL] for values in domains])}
+    for key, value, contributors, largest in rows:
+        cell = cells.get(key)
+        if cell is None:
+            raise KeyError("cell %r is outside the domains" % (key,))
+        cell.summary = (value, contributors, largest)
+    return cells
+
+
+def protected(cells: dict[Key, Cell], domains: Sequence[Sequence[Any]], *, business: bool) -> dict[Key, Cell]:
+    """`cells` (a whole cube over `domains`) with their suppression decided."""
     for cell in cells.values():
         cell.reason = primary(cell, business)
     settle(cells, lines(cells, domains))
@@ -122,29 +151,38 @@ def protect(
 
 def settle(cells: dict[Key, Cell], relations: Iterable[Sequence[Key]]) -> None:
     """Secondary suppression: until no relation (cells tied by one linear equation) has exactly one
-    suppressed cell. A relation of two cells is the same figure twice: the two share their fate."""
-    relations = list(relations)
-    pairs = [line for line in relations if len(line) == 2]
-    longer = [line for line in relations if len(line) > 2]
-    changed = True
-    while changed:
-        changed = False
-        for a, b in pairs:
-            if cells[a].suppressed != cells[b].suppressed:
-                other = cells[b] if cells[a].suppressed else cells[a]
-                other.reason = Reason.SECONDARY
-                changed = True
-        for line in longer:
-            hidden = [key for key in line if cells[key].suppressed]
-            if len(hidden) == 1:
-                _suppress_another(cells, line)
-                changed = True
+    suppressed cell. A relation of two cells is the same figure twice: the two share their fate.
+
+    Relations are visited in passes, in order (pairs first), as a loop over all of them until a pass changes
+    nothing would; but a cell's suppression only puts the relations it belongs to back in question, so a
+    pass visits only those with exactly one suppressed cell."""
+    ordered = sorted((list(line) for line in relations), key=lambda line: len(line) > 2)
+    member_of: dict[Key, list[int]] = defaultdict(list)
+    for index, line in enumerate(ordered):
+        for key in line:
+            member_of[key].append(index)
+    hidden = [sum(1 for key in line if cells[key].suppressed) for line in ordered]
+    this_pass = [index for index, count in enumerate(hidden) if count == 1]
+    next_pass: list[int] = []
+    heapq.heapify(this_pass)
+    while this_pass or next_pass:
+        if not this_pass:
+            this_pass, next_pass = next_pass, []
+        index = heapq.heappop(this_pass)
+        if hidden[index] != 1:
+            continue
+        chosen = _suppress_another(cells, ordered[index])
+        for other in member_of[chosen.key]:
+            hidden[other] += 1
+            if hidden[other] == 1:  # later in this pass, or in the next one
+                heapq.heappush(this_pass if other > index else next_pass, other)
 
 
-def _suppress_another(cells: dict[Key, Cell], line: Iterable[Key]) -> None:
+def _suppress_another(cells: dict[Key, Cell], line: Iterable[Key]) -> Cell:
     candidates = [cells[key] for key in line if not cells[key].suppressed]
     chosen = min(candidates, key=lambda c: (c.weight, -c.detail, c.contributors == 0, c.value, repr(c.key)))
     chosen.reason = Reason.SECONDARY
+    return chosen
 
 
 def recomputable(

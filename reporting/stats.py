@@ -17,6 +17,7 @@ benchmark's comparison, and the tests' proof that the rollups are right)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -279,16 +280,6 @@ def _key(metric: Metric, venue_id: int, sector: str, kind: str) -> tuple[Any, ..
     return tuple(parts[dim] for dim in metric.dims)
 
 
-def _from_rollups(metric: Metric, source: str, first: dt.date, last: dt.date, granularity: str) -> Iterable[tuple]:
-    table, column = ("reporting_dailyfigure", "day") if granularity == DAY else ("reporting_monthlyfigure", "month")
-    with connection.cursor() as cursor:
-        sql = f"SELECT date_trunc(%s, {column})::date, venue_id, sector, kind, contributor, sum(value) "
-        sql += f"FROM public.{table} "
-        sql += f"WHERE area = %s AND metric = %s AND {column} BETWEEN %s AND %s GROUP BY 1, 2, 3, 4, 5"
-        cursor.execute(sql, [granularity, metric.area, source, first, last])
-        yield from cursor.fetchall()
-
-
 def _live(metric: Metric, source: str, first: dt.date, last: dt.date, granularity: str) -> Iterable[tuple]:
     assert metric.area is not None
     for venue in hub_venues():
@@ -315,12 +306,12 @@ def _local_days(organisation: Organisation) -> tuple[dt.date, dt.date | None]:
     return local_day(organisation.activated_at), local_day(left) if left else None
 
 
-def contributions(metric: Metric, source: str, year: int, live: bool) -> Inner:
-    """The contributions to `source` over the months of `year`, keyed (month, *the metric's dims)."""
+def contributions(metric: Metric, source: str, year: int) -> Inner:
+    """Counted live from the venue schemas: each contributor's part in `source` over the months of `year`,
+    keyed (month, *the metric's dims)."""
     assert metric.area is not None
     inner: Inner = defaultdict(dict)
-    read = _live if live else _from_rollups
-    for bucket, venue_id, sector, kind, contributor, value in read(
+    for bucket, venue_id, sector, kind, contributor, value in _live(
         metric, source, dt.date(year, 1, 1), dt.date(year, 12, 31), MONTH
     ):
         parts = inner[(bucket, *_key(metric, venue_id, sector, kind))]
@@ -333,17 +324,45 @@ def _months(year: int) -> list[dt.date]:
 
 
 def _year_tables(metric: Metric, year: int, domains: list[list[Any]], live: bool) -> tuple[Cells, Cells | None]:
-    """The protected cube of `year`: (month or TOTAL for the year, *dims) → cell; and a rate's denominator."""
-    months = _months(year)
-    numerator = secrecy.protect(
-        contributions(metric, metric.source, year, live), [months, *domains], business=metric.business
-    )
+    """The protected cube of `year`: (month or TOTAL for the year, *dims) → cell; and a rate's denominator.
+    From the rollups the cube is summed in SQL; live, in Python from each contributor's part (the same
+    cells: the tests compare them)."""
+    every = [_months(year), *domains]
+
+    def cube(source: str) -> Cells:
+        if live:
+            return secrecy.cube(contributions(metric, source, year), every)
+        return secrecy.summarised(_summed_rollups(metric, source, year), every)
+
+    numerator = secrecy.protected(cube(metric.source), every, business=metric.business)
     if not metric.per:
         return numerator, None
-    parts = contributions(metric, metric.per, year, live)
     if metric.per_sensitive:
-        return numerator, secrecy.protect(parts, [months, *domains], business=False)
-    return numerator, secrecy.cube(parts, [months, *domains])
+        return numerator, secrecy.protected(cube(metric.per), every, business=False)
+    return numerator, cube(metric.per)
+
+
+COLUMNS = {VENUE: "venue_id", SECTOR: "sector", KIND: "kind"}
+
+
+def _summed_rollups(metric: Metric, source: str, year: int) -> Iterable[tuple[tuple[Any, ...], Decimal, int, Decimal]]:
+    """Every cell of the year's cube that has contributions, totals included (NULL: a total; the table's
+    columns are never NULL), with its value, contributors (the venue itself left out) and largest part."""
+    columns = ", ".join(["month", *(COLUMNS[dim] for dim in metric.dims)])
+    sql = f"""
+        WITH parts AS (
+            SELECT {columns}, contributor, sum(value) AS part
+            FROM public.reporting_monthlyfigure
+            WHERE area = %s AND metric = %s AND month BETWEEN %s AND %s
+            GROUP BY contributor, CUBE ({columns})
+        )
+        SELECT {columns}, sum(part), count(*) FILTER (WHERE part <> 0 AND contributor <> %s), max(part)
+        FROM parts GROUP BY {columns}
+    """  # noqa: S608 (the columns come from METRICS, never from the request)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [metric.area, source, dt.date(year, 1, 1), dt.date(year, 12, 31), secrecy.VENUE_ITSELF])
+        for *key, value, contributors, largest in cursor.fetchall():
+            yield tuple(key), value, contributors, largest
 
 
 Cells = dict[tuple[Any, ...], secrecy.Cell]
@@ -517,7 +536,7 @@ def slice_cells(
             choices.append(list(domain) if dim in groups else [secrecy.TOTAL])
     by_pk = {venue.pk: venue for venue in everyone}
     result = []
-    for key in _product(choices):
+    for key in itertools.product(*choices):
         cell = cells[key]
         named = dict(zip(metric.dims, key, strict=True))
         reason = cell.reason
@@ -542,9 +561,3 @@ def slice_cells(
             )
         )
     return result
-
-
-def _product(choices: list[list[Any]]) -> list[tuple[Any, ...]]:
-    import itertools
-
-    return list(itertools.product(*choices))

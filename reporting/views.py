@@ -34,20 +34,31 @@ def principal_of(request: HttpRequest) -> Partner | Any | None:
         return _partner(header[1])
     if SESSION_KEY in request.session:
         token = ApiToken.objects.select_related("partner").filter(pk=request.session[SESSION_KEY]).first()
-        usable = token is not None and token.revoked_at is None and token.partner is not None
-        if usable and token.partner.is_active and (token.expires_at is None or token.expires_at > timezone.now()):  # type: ignore[union-attr]
-            return token.partner  # type: ignore[union-attr]
+        expired = token is None or token.revoked_at is not None or (token.expires_at or _FOREVER) <= timezone.now()
+        partner = None if expired else _reading_partner(token)
+        if partner is not None:
+            return partner
         request.session.pop(SESSION_KEY, None)
     user = getattr(request, "user", None)
     return user if is_federation_admin(user) else None
 
 
+_FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
 def _partner(raw: str) -> Partner | None:
     try:
-        token = authenticate_token(raw)
+        return _reading_partner(authenticate_token(raw))
     except TokenRejected:
         return None
-    return token.partner if token.kind == ApiToken.Kind.PARTNER and "stats:read" in token.scopes else None
+
+
+def _reading_partner(token: ApiToken | None) -> Partner | None:
+    """The partner of a partner token that may read the statistics, if the partner is active."""
+    if token is None or token.kind != ApiToken.Kind.PARTNER or "stats:read" not in token.scopes:
+        return None
+    partner = token.partner
+    return partner if partner is not None and partner.is_active else None
 
 
 def _unauthenticated() -> JsonResponse:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
 from api.graphql.partners.schema import schema as partner_schema
-from federation.models import AuditEvent, Membership, Organisation
+from federation.models import ApiToken, AuditEvent, Membership, Organisation, Partner
 from federation.tokens import create_api_token
 from hub.errors import Conflict, InvalidInput, NotFound
 from reporting import survey
@@ -329,6 +329,17 @@ def test_the_dashboard_opens_with_a_partner_token_or_an_admin_session(figures: S
     assert "cdn" not in html.lower() and "<script" not in html  # works offline
     client.post("/partners/sign-out/")
     assert client.get("/partners/").status_code == 302
+
+    for end in ("revoked", "partner deactivated"):  # the session's token is checked again at each request
+        again = Client(HTTP_HOST="localhost")
+        partner = partner_for(figures.venue_a, name="Grand Dijon " + end)
+        again.post("/partners/sign-in/", {"token": partner.token})
+        assert again.get("/partners/").status_code == 200
+        if end == "revoked":
+            ApiToken.objects.filter(partner=partner.partner).update(revoked_at=timezone.now())
+        else:
+            Partner.objects.filter(pk=partner.partner.pk).update(is_active=False)
+        assert again.get("/partners/")["Location"] == "/partners/sign-in/", end
 
     admin = figures.person()
     admin.is_superuser = admin.is_staff = True

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.secrecy import TOTAL, Reason, cube, primary, protect, recomputable
+from reporting.secrecy import TOTAL, Reason, cube, primary, protect, protected, recomputable, summarised
 
 D = Decimal
 
@@ -112,3 +112,23 @@ def test_random_three_way_tables_never_leave_a_suppressed_cell_recomputable(seed
     for cell in cells.values():
         if cell.reason in (Reason.FEWER_THAN_3, Reason.DOMINANCE):
             assert primary(cell, business=True) is not None
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_cells_summed_elsewhere_are_protected_like_the_contributions_they_sum(seed: int) -> None:
+    rng = random.Random(seed)
+    domains = [["m1", "m2", "m3"], ["a", "b"], ["s%d" % i for i in range(rng.randint(2, 4))]]
+    people = ["o%d" % i for i in range(8)] + ["v"]
+    inner = {
+        key: {who: D(rng.randint(0, 40)) for who in rng.sample(people, rng.choice([0, 1, 2, 3, 5]))}
+        for key in itertools.product(*domains)
+    }
+    business = rng.random() < 0.5
+    expected = protect(inner, domains, business=business)
+    rows = [(key, c.value, c.contributors, c.largest) for key, c in cube(inner, domains).items() if c.contributions]
+    got = protected(summarised(rows, domains), domains, business=business)
+    assert {key: (c.value, c.reason) for key, c in got.items()} == {
+        key: (c.value, c.reason) for key, c in expected.items()
+    }
+    with pytest.raises(KeyError):
+        summarised([(("m9", "a", "s0"), D(1), 1, D(1))], domains)
