@@ -78,3 +78,29 @@ def test_a_database_url_that_is_not_postgresql_is_refused() -> None:
     result = _python("import django; django.setup()", settings="hub.settings.dev", DATABASE_URL="sqlite:///x.db")
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_production_serves_its_collected_static_files_without_a_database(tmp_path: os.PathLike[str]) -> None:
+    env = {
+        "SECRET_KEY": STRONG_KEY,
+        "HUB_STATIC_ROOT": str(tmp_path),
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none",
+    }
+    collected = _python(
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'collectstatic', '--noinput', '-v', '0'])",
+        settings="hub.settings.prod",
+        **env,
+    )
+    assert collected.returncode == 0, collected.stderr
+    served = _python(
+        "import django; django.setup(); from django.test import Client; from django.templatetags.static import static; "
+        "url = static('admin/css/base.css'); r = Client().get(url, HTTP_HOST='hub.example'); "
+        "print(url, r.status_code, r.headers.get('Cache-Control'))",
+        settings="hub.settings.prod",
+        **env,
+    )
+    assert served.returncode == 0, served.stderr
+    url, status, *cache = served.stdout.split()
+    assert url.startswith("/static/admin/css/base.") and url != "/static/admin/css/base.css"  # hashed name
+    assert status == "200" and "immutable" in " ".join(cache)

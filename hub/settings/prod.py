@@ -28,5 +28,15 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Static files (the admins', Swagger UI): collected into the image at build time (HUB_STATIC_ROOT) and served
+# by WhiteNoise first in the stack, before any venue lookup: they are the same on every host, and need no
+# database. Hashed names, compressed copies, cached for a year.
+STATIC_ROOT = env.path("HUB_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))  # noqa: F405
+MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE]  # noqa: F405
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
 # Mail (waiting-list promotions, cancelled events): smtp://user:password@host:587 (submission, STARTTLS)
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
