@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -104,3 +105,35 @@ def test_production_serves_its_collected_static_files_without_a_database(tmp_pat
     url, status, *cache = served.stdout.split()
     assert url.startswith("/static/admin/css/base.") and url != "/static/admin/css/base.css"  # hashed name
     assert status == "200" and "immutable" in " ".join(cache)
+
+
+def test_production_logs_one_json_object_a_line() -> None:
+    result = _python(
+        "import django, logging; django.setup(); log = logging.getLogger('hub.probe'); log.warning('Café %s', 42)\n"
+        "try:\n    1 / 0\nexcept ZeroDivisionError:\n    log.exception('failed')",
+        settings="hub.settings.prod",
+        SECRET_KEY=STRONG_KEY,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert [(line["level"], line["logger"], line["message"]) for line in lines] == [
+        ("WARNING", "hub.probe", "Café 42"),
+        ("ERROR", "hub.probe", "failed"),
+    ]
+    assert lines[0]["time"].endswith("+00:00") and lines[0]["schema"] == "public"
+    assert "ZeroDivisionError" in lines[1]["exception"]
+
+
+def test_request_log_lines_carry_the_path_without_its_query_string() -> None:
+    import logging
+
+    from django.test import RequestFactory
+
+    from hub.logs import JsonFormatter
+
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/x",), None)
+    record.request = RequestFactory().get("/api/v1/me/?email=someone@example.org")
+    record.status_code = 500
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/api/v1/me/", 500)
+    assert "someone" not in json.dumps(line)

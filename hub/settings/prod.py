@@ -40,3 +40,10 @@ STORAGES = {
 
 # Mail (waiting-list promotions, cancelled events): smtp://user:password@host:587 (submission, STARTTLS)
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+
+# One JSON object a line on stderr (web, worker and beat alike: Celery leaves the root logger to Django).
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "formatters": {"json": {"()": "hub.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+}
