@@ -75,3 +75,10 @@ def test_the_image_copies_every_app_and_runs_as_a_non_root_user() -> None:
     assert local and local <= copied, local - copied
     assert {"manage.py", "locale"} <= copied
     assert "gunicorn" in dockerfile and "collectstatic" in dockerfile
+
+
+def test_the_state_beat_writes_lives_where_the_image_lets_its_user_write() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    compose = (DEPLOY / "compose.yaml").read_text()
+    schedule = re.search(r'"--schedule", "(\S+)/celerybeat-schedule"', compose)
+    assert schedule and f"install -d -o hub -g hub {schedule.group(1)}" in dockerfile
