@@ -7,9 +7,18 @@ from typing import Any
 from django.http import HttpRequest
 
 from federation import audit
-from federation.models import AuditEvent, Partner
+from federation.models import ApiToken, AuditEvent, Partner
 from federation.permissions import Action, can, is_federation_admin
 from tenants.models import Venue
+
+
+def reading_partner(token: ApiToken | None) -> Partner | None:
+    """The partner of a partner token that may read the statistics (`stats:read`), if the partner is active:
+    the one rule for Bearer tokens, the dashboard's session and the partners' GraphQL."""
+    if token is None or token.kind != ApiToken.Kind.PARTNER or "stats:read" not in token.scopes:
+        return None
+    partner = token.partner
+    return partner if partner is not None and partner.is_active else None
 
 
 def scope(principal: Any) -> list[Venue]:

@@ -22,7 +22,7 @@ from hub.errors import HubError
 
 from . import charts, exports, stats, survey
 from .models import SurveyCampaign
-from .selectors import audit_query, scope
+from .selectors import audit_query, reading_partner, scope
 
 SESSION_KEY = "partner_token"
 
@@ -35,7 +35,7 @@ def principal_of(request: HttpRequest) -> Partner | Any | None:
     if SESSION_KEY in request.session:
         token = ApiToken.objects.select_related("partner").filter(pk=request.session[SESSION_KEY]).first()
         expired = token is None or token.revoked_at is not None or (token.expires_at or _FOREVER) <= timezone.now()
-        partner = None if expired else _reading_partner(token)
+        partner = None if expired else reading_partner(token)
         if partner is not None:
             return partner
         request.session.pop(SESSION_KEY, None)
@@ -48,17 +48,9 @@ _FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 def _partner(raw: str) -> Partner | None:
     try:
-        return _reading_partner(authenticate_token(raw))
+        return reading_partner(authenticate_token(raw))
     except TokenRejected:
         return None
-
-
-def _reading_partner(token: ApiToken | None) -> Partner | None:
-    """The partner of a partner token that may read the statistics, if the partner is active."""
-    if token is None or token.kind != ApiToken.Kind.PARTNER or "stats:read" not in token.scopes:
-        return None
-    partner = token.partner
-    return partner if partner is not None and partner.is_active else None
 
 
 def _unauthenticated() -> JsonResponse:

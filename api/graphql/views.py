@@ -34,6 +34,7 @@ from graphql import (
 from federation.models import ApiToken
 from federation.permissions import is_person
 from federation.tokens import TokenRejected, authenticate_token
+from reporting.selectors import reading_partner
 
 from .limits import (
     MAX_BATCH,
@@ -240,8 +241,9 @@ class PartnerGraphQLView(HubGraphQLView):
             token = authenticate_token(header[1].decode("ascii", errors="replace"))
         except TokenRejected as exc:
             return _refusal(401, exc.message, "UNAUTHENTICATED")
-        if token.kind != ApiToken.Kind.PARTNER or "stats:read" not in token.scopes:
+        partner = reading_partner(token)
+        if partner is None:
             return _refusal(403, _("Only partner tokens reach the partners' API."), "NOT_ALLOWED")
-        request.graphql_partner = token.partner  # type: ignore[attr-defined]
+        request.graphql_partner = partner  # type: ignore[attr-defined]
         request.graphql_token = token  # type: ignore[attr-defined]
         return None
