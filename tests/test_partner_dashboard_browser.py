@@ -54,6 +54,7 @@ def browser() -> Any:
 
 def test_the_dashboard_renders_in_a_real_browser(committed_db: None, browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     venue_a, venue_b = Venue.objects.get(schema_name="gresilles"), Venue.objects.get(schema_name="battants")
     with transaction.atomic():
@@ -68,7 +69,9 @@ def test_the_dashboard_renders_in_a_real_browser(committed_db: None, browser: An
         assert browser.current_url == base + "/partners/sign-in/"
         browser.find_element(By.NAME, "token").send_keys(partner.token)
         browser.find_element(By.CSS_SELECTOR, "form.sign-in button").click()
-
+        # the click returns once the form is submitted, not once the dashboard has loaded: wait for it
+        WebDriverWait(browser, 30).until(lambda driver: driver.current_url == base + "/partners/")
+        WebDriverWait(browser, 30).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "svg.chart"))
         assert browser.current_url == base + "/partners/", browser.page_source[:600]
         assert "Région Bourgogne-Franche-Comté" in browser.find_element(By.TAG_NAME, "header").text
         charts = browser.find_elements(By.CSS_SELECTOR, "section.card svg.chart")
