@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import schema_exists
 
 
 def validate_timezone(value: str) -> None:
@@ -35,6 +36,15 @@ class Venue(TenantMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1) -> bool | None:
+        """Create the venue's schema as a copy of the migrated template (see tenants.schema_template)."""
+        if self.schema_name == "public" or not sync_schema or (check_if_exists and schema_exists(self.schema_name)):
+            return super().create_schema(check_if_exists, sync_schema, verbosity)
+        from .schema_template import create_venue_schema
+
+        create_venue_schema(self.schema_name, verbosity=max(verbosity - 1, 0))
+        return None
 
     @property
     def slug(self) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hub.errors import Conflict, InvalidInput
 
 from .models import Domain, Venue
+from .schema_template import refresh_template
 
 # Stricter than a PostgreSQL schema name (django-tenants' check): lower-case ASCII, digits and underscores,
 # starting with a letter, so a slug is also safe as a cache-key part, a media folder and a log label.
@@ -100,6 +101,8 @@ def create_venue(
     errors = _validate(candidate, domain)
     if errors:
         raise InvalidInput(_("The venue cannot be created."), fields=errors)
+    if not transaction.get_connection().in_atomic_block:
+        refresh_template()  # committed, so that the new schema can be a copy of it
     try:
         with transaction.atomic():
             return _provision(candidate, domain, wanted)
