@@ -20,6 +20,11 @@ class HubError(Exception):
             self.code = code
         self.fields = dict(fields or {})
 
+    def describe(self) -> str:
+        """The message and every field's messages on one line (for commands and logs)."""
+        details = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in self.fields.items())
+        return f"{self.message} {details}".strip()
+
 
 class InvalidInput(HubError):
     code = "invalid"

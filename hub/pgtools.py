@@ -23,6 +23,10 @@ class ToolMissing(RuntimeError):
     pass
 
 
+class ToolFailed(RuntimeError):
+    """A client program exited with an error; the message is what it printed on stderr."""
+
+
 def _candidates(program: str) -> list[Path]:
     found = []
     if os.environ.get("HUB_PG_BIN"):
@@ -77,5 +81,5 @@ def run(name: str, arguments: Sequence[str], *, alias: str = "default", dbname: 
     connect, env = libpq(alias, dbname=dbname)
     result = subprocess.run([program(name), *connect, *arguments], capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
-        raise subprocess.CalledProcessError(result.returncode, name, result.stdout, result.stderr)
+        raise ToolFailed(f"{name} failed (exit status {result.returncode}): {result.stderr.strip()}")
     return result.stdout

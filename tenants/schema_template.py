@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from django_tenants.utils import schema_exists
 
 from hub import pgtools
 from hub.db import connection
-from hub.pgtools import ToolMissing
+from hub.pgtools import ToolFailed, ToolMissing
 
 TEMPLATE_SCHEMA = "_venue_template"
 # pg_advisory_xact_lock key: one copy or template migration at a time.
@@ -37,7 +36,7 @@ class CloneMismatch(RuntimeError):
     """A copied schema differs from its template."""
 
 
-def _quoted(schema: str) -> str:
+def quoted_schema(schema: str) -> str:
     if not _IDENT.match(schema):
         raise ValueError(f"not a schema name: {schema!r}")
     return f'"{schema}"'
@@ -49,7 +48,7 @@ def migrations_on_disk() -> set[tuple[str, str]]:
 
 
 def applied_in(schema: str) -> set[tuple[str, str]]:
-    name = _quoted(schema)
+    name = quoted_schema(schema)
     if not schema_exists(schema):
         return set()
     with connection.cursor() as cursor:
@@ -67,7 +66,7 @@ def pending_in(schema: str) -> set[tuple[str, str]]:
 def migrate_schema(schema: str, *, verbosity: int = 0) -> None:
     """Create `schema` if needed and apply the venue migrations it lacks (django-tenants' executor)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted_schema(schema)}")
     call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
 
@@ -110,8 +109,8 @@ def create_venue_schema(schema: str, *, verbosity: int = 0) -> str:
                 expected, copied = fingerprint(TEMPLATE_SCHEMA), fingerprint(schema)
                 if copied != expected:
                     raise CloneMismatch(_difference(expected, copied))
-        except (CloneMismatch, ToolMissing, subprocess.CalledProcessError) as exc:
-            logger.error("could not copy %s into %s, migrating instead: %s", TEMPLATE_SCHEMA, schema, _why(exc))
+        except (CloneMismatch, ToolMissing, ToolFailed) as exc:
+            logger.error("could not copy %s into %s, migrating instead: %s", TEMPLATE_SCHEMA, schema, exc)
             migrate_schema(schema, verbosity=verbosity)
             return "migrated"
         return "copied"
@@ -125,7 +124,7 @@ def copy_schema(source: str, target: str) -> None:
     psql commands in the script are dropped: the statements run on Django's connection, inside the
     caller's transaction.
     """
-    _quoted(target)
+    quoted_schema(target)
     script = pgtools.run("pg_dump", ["--schema", source, "--inserts", "--no-owner", "--no-privileges", "--no-comments"])
     statements = "\n".join(
         line
@@ -138,10 +137,6 @@ def copy_schema(source: str, target: str) -> None:
     connection.set_schema_to_public()
 
 
-def _why(exc: Exception) -> str:
-    return exc.stderr.strip() if isinstance(exc, subprocess.CalledProcessError) else str(exc)
-
-
 def _lock() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
@@ -149,7 +144,7 @@ def _lock() -> None:
 
 def fingerprint(schema: str) -> dict[str, Any]:
     """What a schema is made of, with its own name blanked out so that two schemas compare equal."""
-    name = _quoted(schema)
+    name = quoted_schema(schema)
     connection.set_schema_to_public()  # names outside `public` come out qualified, then blanked
     with connection.cursor() as cursor:
         parts: dict[str, Any] = {}

@@ -82,3 +82,20 @@ def test_the_state_beat_writes_lives_where_the_image_lets_its_user_write() -> No
     compose = (DEPLOY / "compose.yaml").read_text()
     schedule = re.search(r'"--schedule", "(\S+)/celerybeat-schedule"', compose)
     assert schedule and f"install -d -o hub -g hub {schedule.group(1)}" in dockerfile
+
+
+def test_the_image_has_pg_dump_of_the_servers_major_version_and_migrating_refreshes_the_template() -> None:
+    """pg_dump copies the venue template and makes backups; it refuses a server newer than itself."""
+    compose = (DEPLOY / "compose.yaml").read_text()
+    server = re.search(r"image: postgres:(\d+)", compose)
+    assert server is not None
+    assert f"postgresql-client-{server.group(1)}" in (DEPLOY / "Dockerfile").read_text()
+    migrate_job = compose.split("\n  migrate:\n", 1)[1].split("\n  web:\n", 1)[0]
+    assert "migrate_schemas --executor=multiprocessing && python manage.py refresh_venue_template" in migrate_job
+
+
+def test_the_backup_script_is_valid_shell_and_calls_the_backup_command() -> None:
+    script = DEPLOY / "backup.sh"
+    assert subprocess.run([shutil.which("sh") or "/bin/sh", "-n", str(script)], capture_output=True).returncode == 0
+    assert script.stat().st_mode & 0o111
+    assert "manage.py backup_database --output" in script.read_text()

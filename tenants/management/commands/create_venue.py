@@ -28,8 +28,7 @@ class Command(BaseCommand):
                 address=options["address"],
             )
         except HubError as exc:
-            details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.fields.items())
-            raise CommandError(f"{exc.message} {details}".strip()) from exc
+            raise CommandError(exc.describe()) from exc
         venue = result.venue
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"Created venue {venue.schema_name} ({venue.name})."))
