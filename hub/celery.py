@@ -11,6 +11,7 @@ from tenant_schemas_celery.app import CeleryApp
 from tenant_schemas_celery.task import TenantTask
 
 from hub.db import connection
+from hub.metrics import connect_celery_signals
 
 # Like wsgi.py: production unless told otherwise (`python -m hub run` and manage.py choose dev).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.prod")
@@ -66,6 +67,8 @@ class VenueTask(TenantTask):
 app = CeleryApp("hub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task outcomes for /metrics, counted in Redis by whichever worker runs them (the signals fire where tasks run).
+connect_celery_signals()
 
 
 @signals.worker_process_init.connect

@@ -22,6 +22,8 @@ HUB_FEDERATION_HOSTS = sorted({HUB_BASE_DOMAIN, "localhost", "127.0.0.1"})
 HUB_HOST_CACHE_SECONDS = 300
 # /health/ turns red when the oldest event waiting in the outbox is older than this.
 HUB_OUTBOX_LAG_ALERT_SECONDS = env.int("HUB_OUTBOX_LAG_ALERT_SECONDS", default=120)
+# Prometheus scrapes /metrics on the federation host with this bearer token; unset, /metrics is a 404.
+HUB_METRICS_TOKEN = env.str("HUB_METRICS_TOKEN", default="")
 # `load_demo` writes well-known passwords: only where a mode allows it.
 HUB_DEMO_ALLOWED = False
 # The federation's GraphQL API. GraphiQL, introspection and session sign-in (for GraphiQL) are for development.
@@ -69,6 +71,7 @@ TENANT_LIMIT_SET_CALLS = True
 AUTH_USER_MODEL = "federation.User"
 
 MIDDLEWARE = [
+    "hub.metrics.RequestMetricsMiddleware",
     "hub.middleware.VenueRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,0 +1,201 @@
+"""Prometheus metrics at `/metrics` on the federation host: requests, Celery tasks, the outbox.
+
+Counters live in Redis, so that every gunicorn process and every worker host adds to the same figures
+and a scrape of any web process sees them all (no multiprocess directory to share between containers).
+A request costs one pipelined round trip; if Redis is down the figure is lost, never the request.
+The outbox's backlog and lag are read from the database at scrape time.
+
+The endpoint answers only a bearer token equal to `HUB_METRICS_TOKEN`; without that setting, or with
+another token, it is a 404 like any unknown page. The example proxy (deploy/Caddyfile) also refuses it
+from outside: Prometheus scrapes the web containers directly.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+REQUESTS = "hub:metrics:requests"
+TASKS = "hub:metrics:tasks"
+# Request duration buckets (seconds), upper bounds; +Inf is the count.
+BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+SEP = "\x1f"  # between label values inside a Redis hash field
+
+_client: redis.Redis | None = None
+
+
+def _redis() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return _client
+
+
+def _safely(write: Callable[[Any], None]) -> None:
+    try:
+        pipe = _redis().pipeline(transaction=False)
+        write(pipe)
+        pipe.execute()
+    except redis.RedisError:
+        logger.debug("metrics not recorded: Redis is unavailable", exc_info=True)
+
+
+def record_request(*, method: str, view: str, status: int, seconds: float) -> None:
+    labels = SEP.join((method, view, str(status)))
+
+    def write(pipe: Any) -> None:
+        pipe.hincrby(REQUESTS, "count" + SEP + labels, 1)
+        pipe.hincrbyfloat(REQUESTS, "sum" + SEP + labels, seconds)
+        for bound in BUCKETS:
+            if seconds <= bound:
+                pipe.hincrby(REQUESTS, f"le{SEP}{bound}{SEP}{method}{SEP}{view}", 1)
+
+    _safely(write)
+
+
+def record_task(*, name: str, state: str, seconds: float | None) -> None:
+    def write(pipe: Any) -> None:
+        pipe.hincrby(TASKS, "count" + SEP + SEP.join((name, state)), 1)
+        if seconds is not None:
+            pipe.hincrbyfloat(TASKS, "sum" + SEP + name, seconds)
+
+    _safely(write)
+
+
+class RequestMetricsMiddleware:
+    """Counts every request by method, view name (the URL pattern's, not the path) and status."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        view = (match.view_name or "unnamed") if match else "unmatched"
+        method = request.method if request.method in {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} else "OTHER"
+        record_request(method=method, view=view, status=response.status_code, seconds=time.perf_counter() - started)
+        return response
+
+
+def connect_celery_signals() -> None:
+    """Count task outcomes in the worker (called from hub.celery)."""
+    from celery.signals import task_postrun, task_prerun, task_retry
+
+    started: dict[str, float] = {}
+
+    @task_prerun.connect(weak=False)
+    def _started(task_id: str = "", **_: Any) -> None:
+        started[task_id] = time.perf_counter()
+
+    @task_postrun.connect(weak=False)
+    def _finished(task_id: str = "", task: Any = None, state: str | None = None, **_: Any) -> None:
+        began = started.pop(task_id, None)
+        seconds = time.perf_counter() - began if began is not None else None
+        record_task(name=getattr(task, "name", "unknown"), state=state or "UNKNOWN", seconds=seconds)
+
+    @task_retry.connect(weak=False)
+    def _retried(request: Any = None, **_: Any) -> None:
+        record_task(name=getattr(request, "task", "unknown"), state="RETRY_SCHEDULED", seconds=None)
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    expected = getattr(settings, "HUB_METRICS_TOKEN", "")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Http404
+    return HttpResponse(render(), content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def render() -> str:
+    lines: list[str] = []
+    try:
+        requests, tasks = _read(REQUESTS), _read(TASKS)
+        lines += ["# HELP hub_metrics_up 1 when the counters could be read from Redis.", "# TYPE hub_metrics_up gauge"]
+        lines.append("hub_metrics_up 1")
+    except redis.RedisError:
+        requests, tasks = {}, {}
+        lines += ["# TYPE hub_metrics_up gauge", "hub_metrics_up 0"]
+    lines += _requests(requests)
+    lines += _tasks(tasks)
+    lines += _outbox()
+    return "\n".join(lines) + "\n"
+
+
+def _read(key: str) -> dict[tuple[str, ...], float]:
+    raw: dict[bytes, bytes] = _redis().hgetall(key)  # type: ignore[assignment]
+    return {tuple(k.decode().split(SEP)): float(v) for k, v in raw.items()}
+
+
+def _labels(**values: str) -> str:
+    def escaped(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+    return "{" + ",".join(f'{name}="{escaped(value)}"' for name, value in values.items()) + "}"
+
+
+def _requests(data: dict[tuple[str, ...], float]) -> Iterable[str]:
+    yield "# HELP hub_http_requests_total Requests answered, by method, view and status."
+    yield "# TYPE hub_http_requests_total counter"
+    totals: dict[tuple[str, str], float] = {}
+    sums: dict[tuple[str, str], float] = {}
+    for key, value in sorted(data.items()):
+        if key[0] == "count":
+            method, view, status = key[1:]
+            yield f"hub_http_requests_total{_labels(method=method, view=view, status=status)} {int(value)}"
+            totals[(method, view)] = totals.get((method, view), 0) + value
+        elif key[0] == "sum":
+            method, view, _status = key[1:]
+            sums[(method, view)] = sums.get((method, view), 0.0) + value
+    yield "# HELP hub_http_request_duration_seconds Time to answer, by method and view."
+    yield "# TYPE hub_http_request_duration_seconds histogram"
+    for method, view in sorted(totals):
+        for bound in BUCKETS:
+            count = data.get(("le", str(bound), method, view), 0)
+            labels = _labels(method=method, view=view, le=str(bound))
+            yield f"hub_http_request_duration_seconds_bucket{labels} {int(count)}"
+        total, labels = int(totals[(method, view)]), _labels(method=method, view=view)
+        yield f"hub_http_request_duration_seconds_bucket{_labels(method=method, view=view, le='+Inf')} {total}"
+        yield f"hub_http_request_duration_seconds_sum{labels} {sums.get((method, view), 0.0)}"
+        yield f"hub_http_request_duration_seconds_count{labels} {total}"
+
+
+def _tasks(data: dict[tuple[str, ...], float]) -> Iterable[str]:
+    yield "# HELP hub_celery_tasks_total Celery tasks finished, by task and final state."
+    yield "# TYPE hub_celery_tasks_total counter"
+    for key, value in sorted(data.items()):
+        if key[0] == "count":
+            yield f"hub_celery_tasks_total{_labels(task=key[1], state=key[2])} {int(value)}"
+    yield "# HELP hub_celery_task_seconds_total Time spent running tasks, by task."
+    yield "# TYPE hub_celery_task_seconds_total counter"
+    for key, value in sorted(data.items()):
+        if key[0] == "sum":
+            yield f"hub_celery_task_seconds_total{_labels(task=key[1])} {value}"
+
+
+def _outbox() -> Iterable[str]:
+    from sync.relay import backlog
+
+    state = backlog()
+    yield "# HELP hub_outbox_backlog Outbox events waiting for the relay."
+    yield "# TYPE hub_outbox_backlog gauge"
+    yield f"hub_outbox_backlog {state['backlog']}"
+    yield "# HELP hub_outbox_lag_seconds Age of the oldest event waiting (0 when none waits)."
+    yield "# TYPE hub_outbox_lag_seconds gauge"
+    yield f"hub_outbox_lag_seconds {state['lag_seconds']}"
+    yield "# HELP hub_outbox_parked Events the relay gave up on, waiting for an operator."
+    yield "# TYPE hub_outbox_parked gauge"
+    yield f"hub_outbox_parked {state['parked']}"

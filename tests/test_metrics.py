@@ -1,0 +1,104 @@
+"""/metrics: Prometheus counters of requests and Celery tasks (in Redis, shared by every process) and the
+outbox's backlog, behind a bearer token; a 404 otherwise, and on venue hosts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from django.test import Client, override_settings
+
+from hub import metrics
+from sync.tasks import drain_outbox
+
+TOKEN = "metrics-token-for-tests-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def _empty_counters() -> Iterator[None]:
+    metrics._redis().delete(metrics.REQUESTS, metrics.TASKS)
+    yield
+    metrics._client = None
+
+
+def _scrape(token: str | None = TOKEN, host: str = "localhost") -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return Client(HTTP_HOST=host).get("/metrics", headers=headers)
+
+
+def _value(text: str, metric: str, **labels: str) -> float | None:
+    for line in text.splitlines():
+        name, _, rest = line.partition("{")
+        if name == metric and all(f'{k}="{v}"' in rest for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+        if line.startswith(metric + " ") and not labels:
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+@override_settings(HUB_METRICS_TOKEN=TOKEN)
+def test_requests_are_counted_by_view_and_status_with_their_durations(db: None) -> None:
+    client = Client(HTTP_HOST="localhost")
+    for _ in range(3):
+        client.get("/health/")
+    client.get("/nowhere/")
+
+    response = _scrape()
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain; version=0.0.4")
+    text = response.content.decode()
+    health_status = next(int(s) for s in re.findall(r'view="health",status="(\d+)"', text))
+    assert _value(text, "hub_http_requests_total", method="GET", view="health", status=str(health_status)) == 3
+    assert _value(text, "hub_http_requests_total", method="GET", view="unmatched", status="404") == 1
+    assert _value(text, "hub_http_request_duration_seconds_count", method="GET", view="health") == 3
+    assert _value(text, "hub_http_request_duration_seconds_bucket", method="GET", view="health", le="+Inf") == 3
+    buckets = [
+        _value(text, "hub_http_request_duration_seconds_bucket", view="health", le=str(b)) for b in metrics.BUCKETS
+    ]
+    assert None not in buckets and buckets == sorted(b or 0 for b in buckets)  # cumulative
+    assert _value(text, "hub_outbox_backlog") is not None
+    assert _value(text, "hub_outbox_lag_seconds") is not None
+    assert _value(text, "hub_metrics_up") == 1
+    assert "/nowhere/" not in text  # views, never raw paths (unbounded labels)
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token", TOKEN + "x"])
+@override_settings(HUB_METRICS_TOKEN=TOKEN)
+def test_without_the_token_metrics_do_not_exist(db: None, token: str | None) -> None:
+    assert _scrape(token).status_code == 404
+
+
+def test_unconfigured_metrics_do_not_exist_even_with_an_empty_token(db: None) -> None:
+    assert _scrape("").status_code == 404
+    assert _scrape("anything").status_code == 404
+
+
+@override_settings(HUB_METRICS_TOKEN=TOKEN)
+def test_venue_hosts_have_no_metrics(db: None) -> None:
+    assert _scrape(host="gresilles.localhost").status_code == 404
+
+
+@override_settings(HUB_METRICS_TOKEN=TOKEN)
+def test_tasks_run_by_a_real_worker_are_counted(celery_worker: Any) -> None:
+    drain_outbox.delay().get(timeout=30)
+
+    text = _scrape().content.decode()
+
+    assert _value(text, "hub_celery_tasks_total", task="sync.drain_outbox", state="SUCCESS") == 1
+    seconds = _value(text, "hub_celery_task_seconds_total", task="sync.drain_outbox")
+    assert seconds is not None and seconds > 0
+
+
+@override_settings(HUB_METRICS_TOKEN=TOKEN)
+def test_with_redis_down_requests_are_served_and_the_scrape_says_so(db: None) -> None:
+    metrics._client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
+
+    assert Client(HTTP_HOST="localhost").get("/nowhere/").status_code == 404
+    response = _scrape()
+
+    assert response.status_code == 200
+    assert _value(response.content.decode(), "hub_metrics_up") == 0
