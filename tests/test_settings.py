@@ -64,9 +64,20 @@ def test_production_passes_check_deploy_without_warnings() -> None:
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
         settings="hub.settings.prod",
         SECRET_KEY=STRONG_KEY,
+        TRUSTED_PROXIES="172.16.0.0/12",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_https_redirects_trust_no_proxy() -> None:
+    """Behind a TLS proxy whose X-Forwarded-Proto is not trusted, every request would redirect to itself."""
+    check = (
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy'])"
+    )
+    result = _python(check, settings="hub.settings.prod", SECRET_KEY=STRONG_KEY, TRUSTED_PROXIES="")
+    assert "hub.W001" in result.stderr + result.stdout
 
 
 def test_settings_start_nothing_and_explain_a_missing_database_url() -> None:

@@ -1,7 +1,7 @@
 """`/api/v1/` on a venue host (`venue_urlpatterns`) and on the federation host (`federation_urlpatterns`)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import catalogue_views as catalogue
 from . import events_views as events
@@ -20,7 +20,7 @@ every_host = [
     path("me/tokens/", fed.MyTokenList.as_view(), name="me-token-list"),
     path("me/tokens/<int:pk>/", fed.MyTokenDetail.as_view(), name="me-token-detail"),
     path("schema/", HostSchemaView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 venue_urlpatterns = [

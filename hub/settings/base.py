@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from hub.env import celery_url, database_config, env, redis_url, redis_url_for_db
@@ -71,6 +72,7 @@ TENANT_LIMIT_SET_CALLS = True
 AUTH_USER_MODEL = "federation.User"
 
 MIDDLEWARE = [
+    "hub.proxies.TrustedProxyMiddleware",
     "hub.metrics.RequestMetricsMiddleware",
     "hub.middleware.VenueRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -81,7 +83,27 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+# The addresses (CIDR) of our reverse proxies: only they may set X-Forwarded-* (hub.proxies).
+HUB_TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Content-Security-Policy: scripts and styles from this host only (the admin, Swagger UI, the partners'
+# dashboard need nothing else). Inline styles stay allowed: Swagger UI and the admin's widgets set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "hub.urls_venue"
 PUBLIC_SCHEMA_URLCONF = "hub.urls_federation"
