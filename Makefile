@@ -34,6 +34,7 @@ lint: install
 
 migrate: install
 	$(BIN)/python manage.py migrate_schemas --executor=multiprocessing
+	$(BIN)/python manage.py refresh_venue_template
 
 demo: install
 	$(BIN)/python manage.py load_demo

@@ -14,7 +14,7 @@ SECRET_WORDS = ("password", "secret", "token", "digest")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: forwarded headers are trusted where a proxy is configured (issue 11), not here.
+    # REMOTE_ADDR: hub.proxies has already replaced it with the client's when a trusted proxy forwarded it.
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 

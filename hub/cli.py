@@ -58,6 +58,7 @@ def run(host: str, port: int) -> int:
     services = ensure_services()
     print("Services: %s" % ("embedded " + ", ".join(services.embedded) if services.embedded else "external"))
     _manage("migrate_schemas", "--verbosity", "1")
+    _manage("refresh_venue_template")
     _manage("load_demo")
 
     import django
