@@ -1,4 +1,4 @@
-"""Prometheus metrics at `/metrics` on the federation host: requests, Celery tasks, the outbox.
+"""Prometheus metrics at `/metrics` (any host name): requests, Celery tasks, the outbox.
 
 Counters live in Redis, so that every gunicorn process and every worker host adds to the same figures
 and a scrape of any web process sees them all (no multiprocess directory to share between containers).
@@ -20,9 +20,13 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from hub.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -32,23 +36,34 @@ TASKS = "hub:metrics:tasks"
 BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 SEP = "\x1f"  # between label values inside a Redis hash field
 
+# After a failure, recording pauses this long: a Redis that hangs must not add its timeout to every request.
+PAUSE_AFTER_FAILURE = 5.0
+
 _client: redis.Redis | None = None
+_paused_until = 0.0
 
 
 def _redis() -> redis.Redis:
     global _client
     if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+        # No retries: a figure is not worth making a request wait.
+        _client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+        )
     return _client
 
 
 def _safely(write: Callable[[Any], None]) -> None:
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        return
     try:
         pipe = _redis().pipeline(transaction=False)
         write(pipe)
         pipe.execute()
     except redis.RedisError:
-        logger.debug("metrics not recorded: Redis is unavailable", exc_info=True)
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        logger.warning("metrics not recorded for %.0f s: Redis is unavailable", PAUSE_AFTER_FAILURE, exc_info=True)
 
 
 def record_request(*, method: str, view: str, status: int, seconds: float) -> None:
@@ -74,12 +89,19 @@ def record_task(*, name: str, state: str, seconds: float | None) -> None:
 
 
 class RequestMetricsMiddleware:
-    """Counts every request by method, view name (the URL pattern's, not the path) and status."""
+    """Counts every request by method, view name (the URL pattern's, not the path) and status.
+
+    It also answers `/metrics` itself, before the host is looked at: Prometheus scrapes each web container
+    by its address (`http://web:8000/metrics`), which is no venue's host and no federation host.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/metrics":
+            connection.set_schema_to_public()
+            return metrics(request)
         started = time.perf_counter()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
@@ -91,7 +113,7 @@ class RequestMetricsMiddleware:
 
 def connect_celery_signals() -> None:
     """Count task outcomes in the worker (called from hub.celery)."""
-    from celery.signals import task_postrun, task_prerun, task_retry
+    from celery.signals import task_postrun, task_prerun
 
     started: dict[str, float] = {}
 
@@ -103,20 +125,19 @@ def connect_celery_signals() -> None:
     def _finished(task_id: str = "", task: Any = None, state: str | None = None, **_: Any) -> None:
         began = started.pop(task_id, None)
         seconds = time.perf_counter() - began if began is not None else None
+        # SUCCESS, FAILURE, RETRY (a retry is scheduled), IGNORED, REJECTED
         record_task(name=getattr(task, "name", "unknown"), state=state or "UNKNOWN", seconds=seconds)
-
-    @task_retry.connect(weak=False)
-    def _retried(request: Any = None, **_: Any) -> None:
-        record_task(name=getattr(request, "task", "unknown"), state="RETRY_SCHEDULED", seconds=None)
 
 
 @never_cache
-@require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
-    expected = getattr(settings, "HUB_METRICS_TOKEN", "")
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+    # The token first: without it the endpoint does not exist, whatever the method.
+    expected = settings.HUB_METRICS_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
         raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return HttpResponse(render(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
@@ -189,7 +210,17 @@ def _tasks(data: dict[tuple[str, ...], float]) -> Iterable[str]:
 def _outbox() -> Iterable[str]:
     from sync.relay import backlog
 
-    state = backlog()
+    try:
+        state = backlog()
+    except DatabaseError:
+        logger.warning("outbox figures unavailable: the database did not answer", exc_info=True)
+        yield "# HELP hub_database_up 1 when the outbox figures could be read from PostgreSQL."
+        yield "# TYPE hub_database_up gauge"
+        yield "hub_database_up 0"
+        return
+    yield "# HELP hub_database_up 1 when the outbox figures could be read from PostgreSQL."
+    yield "# TYPE hub_database_up gauge"
+    yield "hub_database_up 1"
     yield "# HELP hub_outbox_backlog Outbox events waiting for the relay."
     yield "# TYPE hub_outbox_backlog gauge"
     yield f"hub_outbox_backlog {state['backlog']}"

@@ -26,8 +26,9 @@ def unknown_host_response() -> JsonResponse:
 
 
 class VenueRoutingMiddleware:
-    """First in the stack. Federation hosts get the public schema and urlconf; a venue's domain gets that
-    venue's schema and the venue urlconf; any other host gets 404 and never reaches a view."""
+    """Before any view-related middleware (after the proxy and metrics ones). Federation hosts get the public
+    schema and urlconf; a venue's domain gets that venue's schema and the venue urlconf; any other host gets
+    404 and never reaches a view."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

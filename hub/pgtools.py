@@ -1,8 +1,8 @@
 """PostgreSQL's own client programs (pg_dump, pg_restore, psql) pointed at a Django database.
 
-The programs are looked up in `HUB_PG_BIN` (a directory), then in the embedded server's bundle (dev and
-tests), then on PATH; where several are found the newest wins, since pg_dump refuses a server newer than
-itself and reads older ones fine.
+`HUB_PG_BIN` (a directory), when set, is where they are. Otherwise they are looked up in the embedded
+server's bundle (dev and tests) and on PATH, and the newest that runs wins: pg_dump refuses a server
+newer than itself and reads older ones fine.
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ class ToolFailed(RuntimeError):
 
 def _candidates(program: str) -> list[Path]:
     found = []
-    if os.environ.get("HUB_PG_BIN"):
-        found.append(Path(os.environ["HUB_PG_BIN"]) / program)
     try:
         import pgserver
 
@@ -43,18 +41,29 @@ def _candidates(program: str) -> list[Path]:
     return [path for path in found if path.is_file() and os.access(path, os.X_OK)]
 
 
-def _major(path: Path) -> int:
-    output = subprocess.run([str(path), "--version"], capture_output=True, text=True, check=True).stdout
-    match = re.search(r"(\d+)(?:\.\d+)?", output)
-    return int(match.group(1)) if match else 0
+def _major(path: Path) -> int | None:
+    """The major version of the program at `path`; None when it does not run."""
+    try:
+        output = subprocess.run([str(path), "--version"], capture_output=True, text=True, check=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"(\d+)(?:\.\d+)?", output.stdout)
+    return int(match.group(1)) if match else None
 
 
 @cache
 def program(name: str) -> str:
-    candidates = _candidates(name)
-    if not candidates:
+    chosen = os.environ.get("HUB_PG_BIN")
+    if chosen:
+        path = Path(chosen) / name
+        if _major(path) is None:
+            raise ToolMissing(f"{path} does not run (HUB_PG_BIN).")
+        return str(path)
+    versions = {path: _major(path) for path in _candidates(name)}
+    working = {path: major for path, major in versions.items() if major is not None}
+    if not working:
         raise ToolMissing(f"{name} is not installed (set HUB_PG_BIN to the directory of PostgreSQL's programs).")
-    return str(max(candidates, key=_major))
+    return str(max(working, key=lambda path: working[path]))
 
 
 def libpq(alias: str = "default", *, dbname: str | None = None) -> tuple[list[str], dict[str, str]]:

@@ -3,9 +3,10 @@
 `TrustedProxyMiddleware` runs first. When the peer (REMOTE_ADDR) is one of `HUB_TRUSTED_PROXIES`, the
 client's address is read from X-Forwarded-For, right to left, skipping our own proxies, and becomes
 REMOTE_ADDR (what the audit log, throttles and lockouts see); the proxy's address is kept in
-`HUB_PROXY_ADDR`. From any other peer, X-Forwarded-For/-Proto/-Host and Forwarded are removed before
-anything reads them: a client cannot claim another address, or HTTPS (SECURE_PROXY_SSL_HEADER).
-gunicorn gets the same list (FORWARDED_ALLOW_IPS) for the scheme it reports.
+`HUB_PROXY_ADDR`, and DRF is told to use REMOTE_ADDR only (NUM_PROXIES = 0). From any other peer,
+X-Forwarded-For/-Proto/-Host and Forwarded are removed before anything reads them: a client cannot claim
+another address, or HTTPS (SECURE_PROXY_SSL_HEADER). gunicorn gets the same list (FORWARDED_ALLOW_IPS)
+for the scheme it reports.
 """
 
 from __future__ import annotations
@@ -37,9 +38,13 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
     elif value.count(":") == 1:  # v4:port
         value = value.split(":", 1)[0]
     try:
-        return ipaddress.ip_address(value)
+        parsed = ipaddress.ip_address(value)
     except ValueError:
         return None
+    # ::ffff:172.18.0.1 (gunicorn bound to [::]) is the IPv4 address it wraps
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped
+    return parsed
 
 
 def trusted(address: str, networks: Iterable[Network]) -> bool:

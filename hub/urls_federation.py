@@ -7,13 +7,11 @@ from api.graphql.partners.schema import schema as partner_schema
 from api.graphql.views import HubGraphQLView, PartnerGraphQLView
 from api.rest.urls import federation_urlpatterns
 from hub.health import health
-from hub.metrics import metrics
 from hub.views import index
 
 urlpatterns = [
     path("", index, name="index"),
     path("health/", health, name="health"),
-    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((federation_urlpatterns, "api"), namespace="api")),
     path("graphql/", HubGraphQLView.as_view(), name="graphql"),

@@ -1,8 +1,10 @@
 """Backups with pg_dump, and restoring one venue into a fresh database.
 
 A venue's rows point at the federation's (people, organisations, home venues), which live in `public`.
-So a venue is restored from two dumps of the same moment, or from one dump of the whole database: the
-`public` schema (the federation, the venue registry) and the venue's own schema. The other venues stay
+So a venue is restored with the `public` schema (the federation, the venue registry) of a whole-database
+dump, and its own schema from the same dump (one snapshot: consistent by construction) or from a venue
+dump taken *before* it (two pg_dump runs are two snapshots; `public` must be the later one, so that the
+people and organisations the venue's rows point at are in it). The other venues stay
 registered, since the federation's rows refer to them, but get empty schemas and lose their host names
 and catalogue entries: the restored database serves the federation and that one venue.
 """
@@ -35,13 +37,23 @@ EXTENSIONS = ("btree_gist", "pg_trgm")
 
 def backup_database(output: Path) -> None:
     """The whole database (every schema), in pg_dump's compressed custom format."""
-    pgtools.run("pg_dump", ["--format", "custom", "--file", str(output)])
+    _dump(output, [])
 
 
 def backup_venue(slug: str, output: Path) -> None:
-    """One venue's schema; restore it with a dump of `public` taken at the same time."""
+    """One venue's schema. To restore it, take the database's dump after it (or use that dump alone)."""
     _known_schema(slug)
-    pgtools.run("pg_dump", ["--format", "custom", "--schema", slug, "--file", str(output)])
+    _dump(output, ["--schema", slug])
+
+
+def _dump(output: Path, selection: list[str]) -> None:
+    """pg_dump into `output`, which appears only once the dump is complete."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        pgtools.run("pg_dump", ["--format", "custom", *selection, "--file", str(partial)])
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,20 @@ The template (`_venue_template`: not a slug, slugs start with a letter) is an or
 venue uses. Before each copy it is brought up to date with the migrations on disk, so a copy is never
 behind: a release that adds a migration pays for it once, in the template, then every new venue is a copy.
 The copy is checked against the template (tables, columns, constraints, indexes, sequences, triggers and
-the rows migrations wrote); if they differ, the copy is dropped and the schema is migrated from scratch,
-so onboarding is only ever slower, never wrong.
+the rows migrations wrote); if they differ, or the copy fails, it is rolled back and the schema is
+migrated from scratch instead: onboarding can only get slower, not wrong.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_exists
 
@@ -25,9 +26,9 @@ from hub.db import connection
 from hub.pgtools import ToolFailed, ToolMissing
 
 TEMPLATE_SCHEMA = "_venue_template"
-# pg_advisory_xact_lock key: one copy or template migration at a time.
+# Advisory lock key: one copy or template migration at a time.
 _LOCK_KEY = 7_340_210_001
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_IDENT = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +38,15 @@ class CloneMismatch(RuntimeError):
 
 
 def quoted_schema(schema: str) -> str:
-    if not _IDENT.match(schema):
+    if not _IDENT.fullmatch(schema):
         raise ValueError(f"not a schema name: {schema!r}")
     return f'"{schema}"'
 
 
-def migrations_on_disk() -> set[tuple[str, str]]:
+@cache
+def migrations_on_disk() -> frozenset[tuple[str, str]]:
     """Every migration of every installed app: what a fully migrated venue schema records as applied."""
-    return set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
 def applied_in(schema: str) -> set[tuple[str, str]]:
@@ -60,7 +62,7 @@ def applied_in(schema: str) -> set[tuple[str, str]]:
 
 
 def pending_in(schema: str) -> set[tuple[str, str]]:
-    return migrations_on_disk() - applied_in(schema)
+    return set(migrations_on_disk() - applied_in(schema))
 
 
 def migrate_schema(schema: str, *, verbosity: int = 0) -> None:
@@ -72,17 +74,25 @@ def migrate_schema(schema: str, *, verbosity: int = 0) -> None:
 
 
 def refresh_template(*, verbosity: int = 0) -> bool:
-    """Bring the template up to date with the migrations on disk, and commit; True when it had to migrate.
+    """Bring the template up to date with the migrations on disk; True when it had to migrate.
 
     Deployments run it after `migrate_schemas` (`manage.py refresh_venue_template`); provisioning runs it
-    too, before its own transaction, so that pg_dump (another connection) sees the migrated template.
+    too, before its own transaction. It must run outside any transaction: pg_dump (another connection) has
+    to see the migrated template, and some migrations cannot run in one (AddIndexConcurrently).
     """
-    with transaction.atomic():
-        _lock()
+    if connection.in_atomic_block:
+        raise RuntimeError("refresh_template() commits what it migrates: call it outside a transaction.")
+    with connection.cursor() as cursor:
+        # Session-level: migrate_schemas commits and closes the connection, which releases it.
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_KEY])
+    try:
         if not pending_in(TEMPLATE_SCHEMA):
             return False
         migrate_schema(TEMPLATE_SCHEMA, verbosity=verbosity)
         return True
+    finally:
+        with connection.cursor() as cursor:  # false (with a warning) when closing the connection released it
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
 
 
 def create_venue_schema(schema: str, *, verbosity: int = 0) -> str:
@@ -92,7 +102,7 @@ def create_venue_schema(schema: str, *, verbosity: int = 0) -> str:
     A template that is behind is brought up to date first when that can be committed; inside a
     transaction it cannot (pg_dump would not see it), and the schema is migrated instead.
     """
-    if not getattr(settings, "HUB_VENUE_TEMPLATE", True):
+    if not settings.HUB_VENUE_TEMPLATE:
         migrate_schema(schema, verbosity=verbosity)
         return "migrated"
     if not connection.in_atomic_block:
@@ -109,7 +119,7 @@ def create_venue_schema(schema: str, *, verbosity: int = 0) -> str:
                 expected, copied = fingerprint(TEMPLATE_SCHEMA), fingerprint(schema)
                 if copied != expected:
                     raise CloneMismatch(_difference(expected, copied))
-        except (CloneMismatch, ToolMissing, ToolFailed) as exc:
+        except (CloneMismatch, ToolMissing, ToolFailed, DatabaseError) as exc:
             logger.error("could not copy %s into %s, migrating instead: %s", TEMPLATE_SCHEMA, schema, exc)
             migrate_schema(schema, verbosity=verbosity)
             return "migrated"
@@ -117,27 +127,50 @@ def create_venue_schema(schema: str, *, verbosity: int = 0) -> str:
 
 
 def copy_schema(source: str, target: str) -> None:
-    """Create `target` as a copy of `source`: pg_dump's description of it, the schema name replaced.
+    """Create `target` as a copy of `source`, in the caller's transaction.
 
-    pg_dump (run on the committed template, which only changes with migrations) qualifies every object
-    with its schema, so replacing that one identifier retargets the whole script. Session settings and
-    psql commands in the script are dropped: the statements run on Django's connection, inside the
-    caller's transaction.
+    The tables, constraints, indexes and sequences come from pg_dump's description of `source` (run on
+    the committed template, which only changes with migrations): pg_dump qualifies every object with its
+    schema, so replacing that one identifier retargets the whole script. psql commands and session
+    settings are left out (`check_function_bodies` is kept, for this transaction only); the rows the
+    migrations wrote (django_migrations, content types) and the sequences' positions are copied in SQL.
     """
-    quoted_schema(target)
-    script = pgtools.run("pg_dump", ["--schema", source, "--inserts", "--no-owner", "--no-privileges", "--no-comments"])
-    statements = "\n".join(
-        line
-        for line in script.splitlines()
-        if not line.startswith(("\\", "SET ", "SELECT pg_catalog.set_config('search_path'"))
+    src, dst = quoted_schema(source), quoted_schema(target)
+    script = pgtools.run(
+        "pg_dump", ["--schema", source, "--schema-only", "--no-owner", "--no-privileges", "--no-comments"]
     )
-    retargeted = re.sub(rf"(?<![\w$]){re.escape(source)}(?![\w$])", target, statements)
+    statements = []
+    for line in script.splitlines():
+        if line.startswith("SET check_function_bodies"):
+            statements.append("SET LOCAL " + line.removeprefix("SET "))
+        elif not line.startswith(("\\", "SET ", "SELECT pg_catalog.set_config('search_path'")):
+            statements.append(line)
+    retargeted = re.sub(rf'(?<![\w$"])"?{re.escape(source)}"?(?![\w$"])', dst, "\n".join(statements))
     with connection.cursor() as cursor:
         cursor.execute(retargeted)
+        cursor.execute(
+            "SELECT c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
+            "AND a.attgenerated = '' GROUP BY c.relname",
+            [source],
+        )
+        for table, columns in cursor.fetchall():
+            name = connection.ops.quote_name(table)
+            cursor.execute(
+                f"INSERT INTO {dst}.{name} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {src}.{name}"  # noqa: S608
+            )
+        cursor.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s AND last_value IS NOT NULL",
+            [source],
+        )
+        for sequence, last_value in cursor.fetchall():
+            cursor.execute("SELECT setval(%s, %s, true)", [f"{dst}.{connection.ops.quote_name(sequence)}", last_value])
     connection.set_schema_to_public()
 
 
 def _lock() -> None:
+    """For the rest of the caller's transaction (provisioning commits or rolls back with the copy)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 

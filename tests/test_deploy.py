@@ -99,3 +99,18 @@ def test_the_backup_script_is_valid_shell_and_calls_the_backup_command() -> None
     assert subprocess.run([shutil.which("sh") or "/bin/sh", "-n", str(script)], capture_output=True).returncode == 0
     assert script.stat().st_mode & 0o111
     assert "manage.py backup_database --output" in script.read_text()
+
+
+@pytest.mark.skipif(_compose() is None, reason="needs `docker compose` or docker-compose (.ci/compose installs it)")
+def test_the_web_port_is_for_the_local_proxy_only_and_trusting_it_is_required(tmp_path: Path) -> None:
+    compose = _compose()
+    assert compose is not None
+    command = [*compose, "-f", str(DEPLOY / "compose.yaml"), "config"]
+    filled = _filled(tmp_path, SECRET_KEY="k" * 64, POSTGRES_PASSWORD="secret")
+    result = subprocess.run([*command[:-1], "--env-file", str(filled), "config"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "127.0.0.1" in result.stdout and "172.30.57.1/32" in result.stdout and "172.30.57.0/24" in result.stdout
+
+    unset = _filled(tmp_path, SECRET_KEY="k" * 64, POSTGRES_PASSWORD="secret", TRUSTED_PROXIES="")
+    result = subprocess.run([*command[:-1], "--env-file", str(unset), "config"], capture_output=True, text=True)
+    assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr

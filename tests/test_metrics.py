@@ -1,18 +1,21 @@
 """/metrics: Prometheus counters of requests and Celery tasks (in Redis, shared by every process) and the
-outbox's backlog, behind a bearer token; a 404 otherwise, and on venue hosts."""
+outbox's backlog, behind a bearer token (a 404 otherwise), on whatever host name the scraper uses."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import redis
 from django.test import Client, override_settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from hub import metrics
-from sync.tasks import drain_outbox
+from reporting.tasks import extend_horizon_everywhere
 
 TOKEN = "metrics-token-for-tests-0123456789"
 
@@ -22,6 +25,7 @@ def _empty_counters() -> Iterator[None]:
     metrics._redis().delete(metrics.REQUESTS, metrics.TASKS)
     yield
     metrics._client = None
+    metrics._paused_until = 0.0
 
 
 def _scrape(token: str | None = TOKEN, host: str = "localhost") -> Any:
@@ -72,33 +76,56 @@ def test_without_the_token_metrics_do_not_exist(db: None, token: str | None) -> 
     assert _scrape(token).status_code == 404
 
 
+@override_settings(HUB_METRICS_TOKEN=TOKEN)
+def test_the_token_is_checked_before_anything_else(db: None) -> None:
+    client = Client(HTTP_HOST="localhost")
+    assert client.post("/metrics").status_code == 404  # not a 405 that would tell it exists
+    assert client.post("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 405
+    assert client.get("/metrics", headers={"Authorization": TOKEN}).status_code == 404  # no scheme
+    assert client.get("/metrics", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 200
+    assert client.get("/metrics", headers={"Authorization": "Bearer é€"}).status_code == 404
+
+
 def test_unconfigured_metrics_do_not_exist_even_with_an_empty_token(db: None) -> None:
     assert _scrape("").status_code == 404
     assert _scrape("anything").status_code == 404
 
 
 @override_settings(HUB_METRICS_TOKEN=TOKEN)
-def test_venue_hosts_have_no_metrics(db: None) -> None:
-    assert _scrape(host="gresilles.localhost").status_code == 404
+def test_prometheus_scrapes_a_container_by_its_address_whatever_the_host(db: None) -> None:
+    """`http://web:8000/metrics`: no venue's host, not in ALLOWED_HOSTS; the token is what counts."""
+    assert _scrape(host="web:8000").status_code == 200
+    assert _scrape(host="gresilles.localhost").status_code == 200
+    assert _scrape(token="wrong", host="web:8000").status_code == 404
+    assert _scrape(token=None, host="gresilles.localhost").status_code == 404
 
 
 @override_settings(HUB_METRICS_TOKEN=TOKEN)
 def test_tasks_run_by_a_real_worker_are_counted(celery_worker: Any) -> None:
-    drain_outbox.delay().get(timeout=30)
+    # a task nothing else sends (commits nudge the relay, so drain_outbox runs may be queued already)
+    extend_horizon_everywhere.delay().get(timeout=60)
 
     text = _scrape().content.decode()
 
-    assert _value(text, "hub_celery_tasks_total", task="sync.drain_outbox", state="SUCCESS") == 1
-    seconds = _value(text, "hub_celery_task_seconds_total", task="sync.drain_outbox")
+    name = "reporting.extend_horizon_everywhere"
+    assert _value(text, "hub_celery_tasks_total", task=name, state="SUCCESS") == 1
+    seconds = _value(text, "hub_celery_task_seconds_total", task=name)
     assert seconds is not None and seconds > 0
 
 
 @override_settings(HUB_METRICS_TOKEN=TOKEN)
 def test_with_redis_down_requests_are_served_and_the_scrape_says_so(db: None) -> None:
-    metrics._client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
+    metrics._client = redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
 
     assert Client(HTTP_HOST="localhost").get("/nowhere/").status_code == 404
     response = _scrape()
 
     assert response.status_code == 200
     assert _value(response.content.decode(), "hub_metrics_up") == 0
+    # recording pauses after a failure, so a Redis that hangs does not slow every request down
+    assert metrics._paused_until > time.monotonic()
+    metrics._client = None  # Redis is back; the pause still holds
+    Client(HTTP_HOST="localhost").get("/nowhere/")
+    metrics._paused_until = 0.0
+    Client(HTTP_HOST="localhost").get("/nowhere/")
+    assert _value(_scrape().content.decode(), "hub_http_requests_total", view="unmatched", status="404") == 1

@@ -35,6 +35,18 @@ def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_
     assert seen["is_secure"] is True
 
 
+@override_settings(HUB_TRUSTED_PROXIES=list(PROXIES))
+def test_drf_identifies_clients_by_the_address_the_proxies_vouch_for() -> None:
+    """DRF's throttles would otherwise read X-Forwarded-For themselves, whose left part the client writes."""
+    from rest_framework.request import Request
+    from rest_framework.throttling import AnonRateThrottle
+
+    seen = _seen(REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7")
+    request = RequestFactory().get("/")
+    request.META.update({k: v for k, v in seen.items() if isinstance(v, str)})
+    assert AnonRateThrottle().get_ident(Request(request)) == "203.0.113.7"
+
+
 @override_settings(HUB_TRUSTED_PROXIES=list(PROXIES), SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
 def test_from_anyone_else_forwarded_headers_are_dropped() -> None:
     seen = _seen(
@@ -61,6 +73,7 @@ def test_from_anyone_else_forwarded_headers_are_dropped() -> None:
         ("10.0.0.2", "203.0.113.7:5555", "203.0.113.7"),
         ("10.0.0.2", "[2001:db8::1]:443", "2001:db8::1"),
         ("fd00::5", "2001:db8::2", "2001:db8::2"),
+        ("::ffff:10.0.0.2", "203.0.113.7", "203.0.113.7"),  # gunicorn on [::] sees IPv4 peers mapped
         ("198.51.100.4", "203.0.113.7", "198.51.100.4"),  # untrusted peer: its claim is ignored
     ],
 )

@@ -69,11 +69,22 @@ def _forget_last_migration(schema: str) -> None:
 @pytest.mark.usefixtures("committed_db")
 def test_after_a_release_the_template_is_migrated_once_then_copied() -> None:
     """A release with a new migration: the template catches up (committed), then is copied; never stale."""
+    migrated_in_a_transaction = []
+    real_migrate = schema_template.migrate_schema
+
+    def watched_migrate(schema: str, *, verbosity: int = 0) -> None:
+        migrated_in_a_transaction.append((schema, connection.in_atomic_block))
+        real_migrate(schema, verbosity=verbosity)
+
     try:
         _forget_last_migration(TEMPLATE_SCHEMA)
         assert pending_in(TEMPLATE_SCHEMA) == {("coworking", "0009_booking_coworking_booking_starts")}
 
-        assert create_venue_schema("after_release") == "copied"
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(schema_template, "migrate_schema", watched_migrate)
+            assert create_venue_schema("after_release") == "copied"
+
+        assert migrated_in_a_transaction == [(TEMPLATE_SCHEMA, False)]
 
         assert not pending_in(TEMPLATE_SCHEMA)
         assert not pending_in("after_release")
@@ -96,10 +107,46 @@ def test_inside_a_transaction_a_template_that_is_behind_is_not_copied(
     assert not pending_in("behind_template")
 
 
-def test_the_refresh_command_migrates_the_template_only_when_needed(db: None) -> None:
+@pytest.mark.usefixtures("committed_db")
+def test_the_refresh_command_migrates_the_template_only_when_needed() -> None:
     out = StringIO()
     call_command("refresh_venue_template", stdout=out)
     assert "up to date" in out.getvalue()
+
+
+def test_the_template_is_never_migrated_inside_a_transaction(db: None) -> None:
+    """What it migrates must be committed for pg_dump to see, and AddIndexConcurrently refuses transactions."""
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        refresh_template()
+
+
+def test_a_venue_named_like_an_sql_keyword_is_a_copy_too(db: None) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenants.coworking.models import Resource
+
+    create_venue(slug="order", name="Ordre", city="Dijon", domain="order.localhost")
+
+    assert not pending_in("order")
+    assert fingerprint("order") == fingerprint(TEMPLATE_SCHEMA)
+    with schema_context("order"):
+        assert Resource.objects.create(name="Salle", kind=Resource.Kind.MEETING_ROOM).pk == 1
+
+
+def test_a_copy_that_fails_in_the_database_is_replaced_by_a_migrated_schema(
+    db: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_copy(source: str, target: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{target}"')
+            cursor.execute("SELECT no_such_function()")
+
+    monkeypatch.setattr(schema_template, "copy_schema", broken_copy)
+    with caplog.at_level(logging.ERROR, logger="tenants.schema_template"):
+        assert create_venue_schema("broken_copy") == "migrated"
+
+    assert "no_such_function" in caplog.text
+    assert not pending_in("broken_copy")
 
 
 def test_a_copy_that_differs_from_the_template_is_replaced_by_a_migrated_schema(

@@ -23,6 +23,8 @@ HUB_FEDERATION_HOSTS = sorted({HUB_BASE_DOMAIN, "localhost", "127.0.0.1"})
 HUB_HOST_CACHE_SECONDS = 300
 # /health/ turns red when the oldest event waiting in the outbox is older than this.
 HUB_OUTBOX_LAG_ALERT_SECONDS = env.int("HUB_OUTBOX_LAG_ALERT_SECONDS", default=120)
+# New venue schemas are copies of the migrated template schema (tenants.schema_template); off: migrated.
+HUB_VENUE_TEMPLATE = True
 # Prometheus scrapes /metrics on the federation host with this bearer token; unset, /metrics is a 404.
 HUB_METRICS_TOKEN = env.str("HUB_METRICS_TOKEN", default="")
 # `load_demo` writes well-known passwords: only where a mode allows it.
@@ -199,6 +201,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 REST_FRAMEWORK = {
+    # Throttles identify clients by REMOTE_ADDR, which hub.proxies sets from trusted proxies only.
+    "NUM_PROXIES": 0,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "federation.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -17,8 +17,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-# /health/ is probed over plain HTTP by load balancers and compose health checks, /metrics by Prometheus.
-SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
+# /health/ is probed over plain HTTP by load balancers and compose health checks (and /metrics is answered
+# before this middleware: hub.metrics).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
