@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import migrations, models
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.base import Operation
 
 OUR_APPS = {
     "tenants",
@@ -93,10 +94,8 @@ def test_every_migration_since_the_first_deployment_only_expands() -> None:
 
 
 def test_the_rule_tells_expanding_from_contracting() -> None:
-    def migration(*operations: object) -> migrations.Migration:
-        built = migrations.Migration("0100_example", "coworking")
-        built.operations = list(operations)
-        return built
+    def migration(*operations: Operation) -> migrations.Migration:
+        return type("Migration", (migrations.Migration,), {"operations": list(operations)})("0100_example", "coworking")
 
     expanding = migration(
         migrations.AddField("booking", "note", models.TextField(null=True)),
