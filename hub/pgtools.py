@@ -1,8 +1,8 @@
 """PostgreSQL's own client programs (pg_dump, pg_restore, psql) pointed at a Django database.
 
 `HUB_PG_BIN` (a directory), when set, is where they are. Otherwise they are looked up in the embedded
-server's bundle (dev and tests) and on PATH, and the newest that runs wins: pg_dump refuses a server
-newer than itself and reads older ones fine.
+server's bundle (dev and tests) and on PATH, and the one of the server's major version wins, else the
+newest that runs.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 
 class ToolMissing(RuntimeError):
@@ -52,7 +53,10 @@ def _major(path: Path) -> int | None:
 
 
 @cache
-def program(name: str) -> str:
+def program(name: str, server_major: int) -> str:
+    """The program to use against a server of version `server_major`: HUB_PG_BIN's when set; else the
+    same major version when there is one (pg_restore writes settings older servers do not know, such as
+    transaction_timeout), else the newest (pg_dump refuses a server newer than itself)."""
     chosen = os.environ.get("HUB_PG_BIN")
     if chosen:
         path = Path(chosen) / name
@@ -63,7 +67,14 @@ def program(name: str) -> str:
     working = {path: major for path, major in versions.items() if major is not None}
     if not working:
         raise ToolMissing(f"{name} is not installed (set HUB_PG_BIN to the directory of PostgreSQL's programs).")
-    return str(max(working, key=lambda path: working[path]))
+    same = [path for path, major in working.items() if major == server_major]
+    return str(same[0] if same else max(working, key=lambda path: working[path]))
+
+
+def server_major(alias: str = "default") -> int:
+    connection = connections[alias]
+    connection.ensure_connection()
+    return int(connection.pg_version) // 10000  # type: ignore[attr-defined]
 
 
 def libpq(alias: str = "default", *, dbname: str | None = None) -> tuple[list[str], dict[str, str]]:
@@ -88,7 +99,8 @@ def libpq(alias: str = "default", *, dbname: str | None = None) -> tuple[list[st
 def run(name: str, arguments: Sequence[str], *, alias: str = "default", dbname: str | None = None) -> str:
     """Run `name` against the database; returns its standard output, raises with its standard error."""
     connect, env = libpq(alias, dbname=dbname)
-    result = subprocess.run([program(name), *connect, *arguments], capture_output=True, text=True, env=env, check=False)
+    executable = program(name, server_major(alias))
+    result = subprocess.run([executable, *connect, *arguments], capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise ToolFailed(f"{name} failed (exit status {result.returncode}): {result.stderr.strip()}")
     return result.stdout
