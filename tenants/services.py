@@ -18,7 +18,7 @@ from .schema_template import refresh_template
 
 # Stricter than a PostgreSQL schema name (django-tenants' check): lower-case ASCII, digits and underscores,
 # starting with a letter, so a slug is also safe as a cache-key part, a media folder and a log label.
-SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+SLUG_RE = re.compile(r"[a-z][a-z0-9_]{1,39}")
 RESERVED_SLUGS = frozenset(
     {
         "public",
@@ -47,7 +47,7 @@ class VenueProvisioning:
 
 
 def slug_errors(slug: str) -> list[str]:
-    if not SLUG_RE.match(slug) or slug.startswith("pg_"):
+    if not SLUG_RE.fullmatch(slug) or slug.startswith("pg_"):
         return [_("Use 2 to 40 lower-case letters, digits or underscores, starting with a letter.")]
     if slug in RESERVED_SLUGS:
         return [_("“%(slug)s” is reserved.") % {"slug": slug}]

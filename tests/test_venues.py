@@ -56,6 +56,7 @@ def test_create_venue_is_idempotent_and_updates_what_changed(db: None) -> None:
         ({"slug": "public"}, "slug"),
         ({"slug": "information_schema"}, "slug"),
         ({"slug": "pg_venue"}, "slug"),
+        ({"slug": "with\nnewline"}, "slug"),
         ({"slug": "Majuscules"}, "slug"),
         ({"slug": "with-dash"}, "slug"),
         ({"slug": "9lives"}, "slug"),
