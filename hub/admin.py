@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hub.http import current_venue
 
@@ -29,9 +30,27 @@ def _can(request: HttpRequest, action: str, user: Any = None) -> bool:
 
 
 class _SiteLoginForm(AdminAuthenticationForm):
-    """Admits the people the site's `action` allows at the request's venue, and no one else."""
+    """Admits the people the site's `action` allows at the request's venue, and no one else; says so when
+    too many failed sign-ins locked the account or the address out (federation.lockout)."""
 
     action = ""
+
+    def clean(self) -> dict[str, Any]:
+        from federation.lockout import LOCKED_FOR
+
+        try:
+            return super().clean()
+        except ValidationError:
+            wait = getattr(self.request, LOCKED_FOR, 0)
+            if not wait:
+                raise
+            minutes = max(1, -(-wait // 60))
+            message = ngettext(
+                "Too many failed sign-ins: try again in %(minutes)d minute.",
+                "Too many failed sign-ins: try again in %(minutes)d minutes.",
+                minutes,
+            )
+            raise ValidationError(message, code="locked", params={"minutes": minutes}) from None
 
     def confirm_login_allowed(self, user: Any) -> None:
         AuthenticationForm.confirm_login_allowed(self, user)  # active accounts only

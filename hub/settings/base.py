@@ -23,6 +23,12 @@ HUB_FEDERATION_HOSTS = sorted({HUB_BASE_DOMAIN, "localhost", "127.0.0.1"})
 HUB_HOST_CACHE_SECONDS = 300
 # /health/ turns red when the oldest event waiting in the outbox is older than this.
 HUB_OUTBOX_LAG_ALERT_SECONDS = env.int("HUB_OUTBOX_LAG_ALERT_SECONDS", default=120)
+# Sign-in lockout (federation.lockout): failures counted per account and per address over the window; past
+# either limit, sign-ins are refused until the window ends.
+AUTHENTICATION_BACKENDS = ["federation.lockout.LockoutBackend"]
+HUB_LOGIN_FAILURES_PER_ACCOUNT = env.int("HUB_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+HUB_LOGIN_FAILURES_PER_ADDRESS = env.int("HUB_LOGIN_FAILURES_PER_ADDRESS", default=20)
+HUB_LOGIN_LOCKOUT_SECONDS = env.int("HUB_LOGIN_LOCKOUT_SECONDS", default=900)
 # New venue schemas are copies of the migrated template schema (tenants.schema_template); off: migrated.
 HUB_VENUE_TEMPLATE = True
 # Prometheus scrapes /metrics on the federation host with this bearer token; unset, /metrics is a 404.

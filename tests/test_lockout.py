@@ -1,0 +1,125 @@
+"""Sign-in lockout: too many failures lock the account (from anywhere) and the address (for any account),
+counted atomically in Redis across concurrent clients; the right password is refused while locked; a
+success clears its account's count; invented forwarded addresses do not spread the attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.test import Client, override_settings
+
+from federation.models import AuditEvent, User
+from hub import ratelimit
+
+from .factories import TEST_PASSWORD, UserFactory
+
+FEDERATION = "localhost"
+LOCKED = "Too many failed sign-ins"
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return UserFactory.create(email="admin@coursive.example", is_staff=True, is_superuser=True)
+
+
+def _sign_in(email: str, password: str, *, address: str = "127.0.0.1", **headers: str) -> Any:
+    client = Client(HTTP_HOST=FEDERATION, REMOTE_ADDR=address)
+    response = client.post("/admin/login/", {"username": email, "password": password}, headers=headers)
+    return response
+
+
+def _signed_in(response: Any) -> bool:
+    return response.status_code == 302  # the form again (200) when refused
+
+
+def test_an_account_is_locked_after_five_failures_even_for_the_right_password(admin_user: User) -> None:
+    for _ in range(5):
+        refused = _sign_in(admin_user.email, "wrong-guess")
+        assert refused.status_code == 200 and LOCKED not in refused.content.decode()
+
+    locked = _sign_in(admin_user.email, TEST_PASSWORD)
+
+    assert not _signed_in(locked)
+    assert "Too many failed sign-ins: try again in 15 minutes." in locked.content.decode()
+    assert not _signed_in(_sign_in(admin_user.email, TEST_PASSWORD, address="198.51.100.9"))  # from anywhere
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED).count() == 7
+
+
+def test_the_message_is_in_french_for_french_staff(admin_user: User) -> None:
+    for _ in range(5):
+        _sign_in(admin_user.email, "wrong-guess")
+    locked = _sign_in(admin_user.email, TEST_PASSWORD, **{"Accept-Language": "fr"})
+    assert "Trop de tentatives de connexion échouées : réessayez dans 15 minutes." in locked.content.decode()
+
+
+def test_a_success_clears_the_accounts_count(admin_user: User) -> None:
+    for _ in range(4):
+        _sign_in(admin_user.email, "wrong-guess")
+    assert _signed_in(_sign_in(admin_user.email, TEST_PASSWORD))
+    for _ in range(4):
+        _sign_in(admin_user.email, "wrong-guess")
+    assert _signed_in(_sign_in(admin_user.email, TEST_PASSWORD))
+
+
+@override_settings(HUB_LOGIN_FAILURES_PER_ADDRESS=3, HUB_LOGIN_FAILURES_PER_ACCOUNT=100)
+def test_an_address_is_locked_for_every_account(admin_user: User) -> None:
+    for n in range(3):
+        _sign_in(f"nobody{n}@elsewhere.example", "guess", address="203.0.113.5")
+
+    assert not _signed_in(_sign_in(admin_user.email, TEST_PASSWORD, address="203.0.113.5"))
+    assert _signed_in(_sign_in(admin_user.email, TEST_PASSWORD, address="203.0.113.6"))
+
+
+@override_settings(HUB_LOGIN_FAILURES_PER_ADDRESS=3, HUB_LOGIN_FAILURES_PER_ACCOUNT=100)
+def test_invented_forwarded_addresses_do_not_spread_the_attempts(admin_user: User) -> None:
+    for n in range(3):  # not from a trusted proxy: X-Forwarded-For is dropped, the peer's address counts
+        _sign_in(f"nobody{n}@elsewhere.example", "guess", address="203.0.113.5", **{"X-Forwarded-For": f"10.9.9.{n}"})
+    assert not _signed_in(
+        _sign_in(admin_user.email, TEST_PASSWORD, address="203.0.113.5", **{"X-Forwarded-For": "10.9.9.200"})
+    )
+
+    with override_settings(HUB_TRUSTED_PROXIES=["10.0.0.1/32"]):  # behind our proxy, the client's address counts
+        for n in range(3):
+            _sign_in(f"nobody{n}@elsewhere.example", "guess", address="10.0.0.1", **{"X-Forwarded-For": "192.0.2.1"})
+        assert not _signed_in(
+            _sign_in(admin_user.email, TEST_PASSWORD, address="10.0.0.1", **{"X-Forwarded-For": "192.0.2.1"})
+        )
+        assert _signed_in(
+            _sign_in(admin_user.email, TEST_PASSWORD, address="10.0.0.1", **{"X-Forwarded-For": "192.0.2.2"})
+        )
+
+
+@pytest.fixture
+def committed_admin(committed_db: None) -> Iterator[User]:
+    yield UserFactory.create(email="admin@coursive.example", is_staff=True, is_superuser=True)
+
+
+def test_concurrent_guesses_are_all_counted(committed_admin: User) -> None:
+    def guess(n: int) -> int:
+        try:
+            return _sign_in(committed_admin.email, f"guess-{n}").status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(guess, range(12)))
+
+    assert statuses == [200] * 12  # the form again, every time
+    counted = ratelimit.peek(ratelimit.key("login-account", committed_admin.email), limit=5)
+    assert counted.count == 12 and not counted.allowed
+    assert not _signed_in(_sign_in(committed_admin.email, TEST_PASSWORD))
+
+
+def test_with_redis_down_sign_ins_still_work(admin_user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    monkeypatch.setattr(ratelimit, "_client", redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0)))
+    for _ in range(6):
+        _sign_in(admin_user.email, "wrong-guess")
+    assert _signed_in(_sign_in(admin_user.email, TEST_PASSWORD))
