@@ -34,6 +34,7 @@ from graphql import (
 from federation.models import ApiToken
 from federation.permissions import is_person
 from federation.tokens import TokenRejected, authenticate_token
+from hub.throttling import client_of, wait_before_write
 from reporting.selectors import reading_partner
 
 from .limits import (
@@ -200,6 +201,12 @@ class HubGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseNotAllowed(["POST"], _("Mutations are sent with POST.")))
+        if operation is not None and operation.operation == OperationType.MUTATION:
+            client = client_of(getattr(request, "graphql_token", None), getattr(request, "graphql_person", None))
+            wait = wait_before_write(request, client=client)
+            if wait:
+                refusal = HttpResponse(status=429, headers={"Retry-After": str(wait)})
+                raise HttpError(refusal, _("Too many changes: try again in %(n)d seconds.") % {"n": wait})
         try:
             return execute(  # type: ignore[return-value]
                 self.schema.graphql_schema,

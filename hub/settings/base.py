@@ -29,6 +29,10 @@ AUTHENTICATION_BACKENDS = ["federation.lockout.LockoutBackend"]
 HUB_LOGIN_FAILURES_PER_ACCOUNT = env.int("HUB_LOGIN_FAILURES_PER_ACCOUNT", default=5)
 HUB_LOGIN_FAILURES_PER_ADDRESS = env.int("HUB_LOGIN_FAILURES_PER_ADDRESS", default=20)
 HUB_LOGIN_LOCKOUT_SECONDS = env.int("HUB_LOGIN_LOCKOUT_SECONDS", default=900)
+# Writes (REST and GraphQL mutations) per minute, per API token or signed-in person and per client address
+# (hub.throttling); 0: no limit. A venue's members may share one address (its wifi): keep that one high.
+HUB_WRITES_PER_MINUTE_PER_CLIENT = env.int("HUB_WRITES_PER_MINUTE_PER_CLIENT", default=120)
+HUB_WRITES_PER_MINUTE_PER_ADDRESS = env.int("HUB_WRITES_PER_MINUTE_PER_ADDRESS", default=600)
 # New venue schemas are copies of the migrated template schema (tenants.schema_template); off: migrated.
 HUB_VENUE_TEMPLATE = True
 # Prometheus scrapes /metrics on the federation host with this bearer token; unset, /metrics is a 404.
@@ -209,6 +213,7 @@ CSRF_COOKIE_HTTPONLY = True
 REST_FRAMEWORK = {
     # Throttles identify clients by REMOTE_ADDR, which hub.proxies sets from trusted proxies only.
     "NUM_PROXIES": 0,
+    "DEFAULT_THROTTLE_CLASSES": ["hub.throttling.WriteThrottle"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "federation.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
