@@ -99,3 +99,29 @@ def test_the_refusal_speaks_french(db: None) -> None:
         "/graphql/", data=json.dumps({"query": CANCEL}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr"
     )
     assert "Trop de modifications" in refused.json()["errors"][0]["message"]
+
+
+@override_settings(HUB_WRITES_PER_MINUTE_PER_CLIENT=1, HUB_WRITES_PER_MINUTE_PER_ADDRESS=1)
+def test_with_redis_down_writes_go_through(db: None, monkeypatch: Any) -> None:
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    from hub import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_client", redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0)))
+    client = _client(UserFactory.create())
+    assert [_write(client).status_code for _ in range(3)] == [201, 201, 201]
+
+
+def test_a_body_over_the_size_limit_is_refused_without_a_500(db: None) -> None:
+    from django.conf import settings
+
+    client = _client(UserFactory.create())
+    body = json.dumps({"name": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    response = client.post("/api/v1/me/tokens/", data=body, content_type="application/json")
+    assert response.status_code in (400, 413)
+    graphql = client.post(
+        "/graphql/", data=json.dumps({"query": "{ venues { slug } }", "pad": body}), content_type="application/json"
+    )
+    assert graphql.status_code == 413
