@@ -1,16 +1,25 @@
-"""Password guessing is stopped at the door: after too many failed sign-ins an account is locked for a
-while, whatever address the attempts come from, and so is an address, whatever accounts it tries.
+"""Password guessing is stopped at the door. Failed sign-ins are counted, over a window, three ways:
 
-The counters live in Redis (hub.ratelimit), shared by every process and every host, so one admin cannot be
-used to guess what another refuses. The address is REMOTE_ADDR, which hub.proxies sets from a trusted
-proxy's X-Forwarded-For only: a client cannot spread its attempts over invented addresses. A successful
-sign-in clears its account's counter. While locked, even the right password is refused.
+- an account from one address: past HUB_LOGIN_FAILURES_PER_ACCOUNT (5), that address may not sign in to
+  that account until the window ends;
+- an account from anywhere: past HUB_LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE (50), nobody may (guessing spread
+  over many addresses); high enough that locking someone out from elsewhere takes a sustained attack,
+  which the audit log shows, and `manage.py unlock_sign_in` undoes;
+- an address, whatever the accounts: past HUB_LOGIN_FAILURES_PER_ADDRESS (20).
+
+Each attempt is counted before the password is checked, so concurrent guesses get exactly the allowed
+number of checks; a successful sign-in gives its attempt back and clears its account's counts. While locked,
+even the right password is refused, and locked attempts are not counted (they use nobody's allowance).
+Counters live in Redis (hub.ratelimit), shared by every process and host; the address is REMOTE_ADDR, which
+hub.proxies sets from a trusted proxy's X-Forwarded-For only (IPv6 counted by /64).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -24,10 +33,19 @@ from .audit import client_ip
 LOCKED_FOR = "hub_login_locked_for"  # request attribute: seconds, for the sign-in form's message
 
 
+def account_prefix(username: str) -> str:
+    return ratelimit.key("login", username)
+
+
 def _counters(username: str, address: str | None) -> list[tuple[str, int]]:
-    counters = [(ratelimit.key("login-account", username), settings.HUB_LOGIN_FAILURES_PER_ACCOUNT)]
+    account = account_prefix(username)
+    place = ratelimit.address_group(address) if address else "-"
+    counters = [
+        (account + ":from:" + hashlib.sha256(place.encode()).hexdigest()[:16], settings.HUB_LOGIN_FAILURES_PER_ACCOUNT),
+        (account + ":anywhere", settings.HUB_LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE),
+    ]
     if address:
-        counters.append((ratelimit.key("login-address", address), settings.HUB_LOGIN_FAILURES_PER_ADDRESS))
+        counters.append((ratelimit.key("login-address", place), settings.HUB_LOGIN_FAILURES_PER_ADDRESS))
     return counters
 
 
@@ -37,18 +55,13 @@ def locked_for(username: str, address: str | None) -> int:
     return max((verdict.retry_after for verdict in verdicts if not verdict.allowed), default=0)
 
 
-def record_failure(username: str, address: str | None) -> None:
-    for counter, limit in _counters(username, address):
-        ratelimit.hit(counter, limit=limit, window=settings.HUB_LOGIN_LOCKOUT_SECONDS)
-
-
-def record_success(username: str) -> None:
-    ratelimit.forget(ratelimit.key("login-account", username))
+def unlock(username: str) -> int:
+    """Clear every count of `username`'s account (from every address); how many counters were cleared."""
+    return ratelimit.forget_all(account_prefix(username) + ":*")
 
 
 class LockoutBackend(ModelBackend):
-    """Django's password check, refused outright (no other backend asked) while the account or the
-    address is locked out."""
+    """Django's password check, counted, and refused outright (no other backend asked) while locked."""
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
@@ -56,9 +69,26 @@ class LockoutBackend(ModelBackend):
         name = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
         if name is None or password is None:
             return None
+        counters = _counters(str(name), client_ip(request))
         wait = locked_for(str(name), client_ip(request))
+        if not wait:  # count this attempt first: concurrent guesses cannot all slip under the limit
+            window = settings.HUB_LOGIN_LOCKOUT_SECONDS
+            verdicts = [ratelimit.hit(counter, limit=limit, window=window) for counter, limit in counters]
+            wait = max((verdict.retry_after for verdict in verdicts if not verdict.allowed), default=0)
         if wait:
             if request is not None:
                 setattr(request, LOCKED_FOR, wait)
             raise PermissionDenied
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            for counter, _limit in counters[:2]:
+                ratelimit.forget(counter)
+            if len(counters) > 2:
+                ratelimit.give_back(counters[2][0])
+        return user
+
+    async def aauthenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        # ModelBackend's own async path would skip the counting
+        return await sync_to_async(self.authenticate)(request, username=username, password=password, **kwargs)

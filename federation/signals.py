@@ -1,4 +1,4 @@
-"""Audit of logins (admin and session logins on every host), and the count of failures for lockouts."""
+"""Audit of logins (admin and session logins on every host). Failures are counted by federation.lockout."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from django.http import HttpRequest
 
 from hub.http import current_venue
 
-from . import audit, lockout
+from . import audit
 from .models import AuditEvent, User
 
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    lockout.record_success(user.email)
     audit.record(
         AuditEvent.Action.LOGIN_SUCCEEDED,
         actor=user,
@@ -30,8 +29,6 @@ def audit_login_failure(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     attempted = str(credentials.get("username") or credentials.get("email") or "")[:200]
-    if attempted:
-        lockout.record_failure(attempted, audit.client_ip(request))
     audit.record(
         AuditEvent.Action.LOGIN_FAILED,
         actor_label=attempted or "unknown",

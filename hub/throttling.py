@@ -1,4 +1,5 @@
-"""Writes are rate-limited per client (API token, or signed-in person) and per address, over a minute.
+"""Writes are rate-limited per client (the person behind an API token or a session, or the partner) and per
+address (IPv6 by /64), over a minute: making more tokens does not buy more writes.
 
 REST writes (POST, PUT, PATCH, DELETE) go through `WriteThrottle` (a DRF throttle, after authentication
 and permissions), GraphQL mutations through `wait_before_write()` in the GraphQL view. Reads are not
@@ -29,15 +30,19 @@ def wait_before_write(request: HttpRequest, *, client: str | None) -> int:
         counters.append((ratelimit.key("writes-client", client), settings.HUB_WRITES_PER_MINUTE_PER_CLIENT))
     address = request.META.get("REMOTE_ADDR")
     if address:
-        counters.append((ratelimit.key("writes-address", address), settings.HUB_WRITES_PER_MINUTE_PER_ADDRESS))
+        group = ratelimit.address_group(address)
+        counters.append((ratelimit.key("writes-address", group), settings.HUB_WRITES_PER_MINUTE_PER_ADDRESS))
     verdicts = [ratelimit.hit(counter, limit=limit, window=WINDOW) for counter, limit in counters]
     return max((verdict.retry_after for verdict in verdicts if not verdict.allowed), default=0)
 
 
 def client_of(token: Any, person: Any) -> str | None:
-    """Whom a write is counted against: its API token, else the signed-in person, else nobody (address only)."""
-    if token is not None and getattr(token, "pk", None) is not None:
-        return f"token:{token.pk}"
+    """Whom a write is counted against: the person (whichever of their tokens or sessions), else the partner
+    behind a partner token, else nobody (the address only)."""
+    if getattr(token, "user_id", None) is not None:
+        return f"person:{token.user_id}"
+    if getattr(token, "partner_id", None) is not None:
+        return f"partner:{token.partner_id}"
     if person is not None and getattr(person, "is_authenticated", False):
         return f"person:{person.pk}"
     return None

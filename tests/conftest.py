@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from federation.models import User
 from federation.tokens import create_api_token
+from hub import ratelimit
 from hub.db import connection
 from tenants.models import Venue
 from tenants.services import create_venue
@@ -57,9 +58,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    cache.clear()  # the cache database only; the broker lives in another one
+    cache.clear()  # the cache database only (and the rate limits' counters); the broker lives in another one
+    ratelimit._paused_until = 0.0  # a test that took Redis away must not leave the limits open for the next
     yield
     connection.set_schema_to_public()
+    ratelimit._paused_until = 0.0
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from graphql import (
 from federation.models import ApiToken
 from federation.permissions import is_person
 from federation.tokens import TokenRejected, authenticate_token
+from hub.throttling import WINDOW as WRITE_WINDOW
 from hub.throttling import client_of, wait_before_write
 from reporting.selectors import reading_partner
 
@@ -165,7 +166,12 @@ class HubGraphQLView(GraphQLView):
             except HttpError as exc:  # what graphene refuses before running (no query, variables not JSON)
                 text, status = json.dumps({"errors": [self.format_error(exc)]}), exc.response.status_code
             answers.append(json.loads(text) | {"status": status} if text else {"status": status})
-        return JsonResponse(answers, safe=False, status=max(a["status"] for a in answers))
+        # Each operation carries its own status. Once any has run, the batch is not refused as a whole: a
+        # client retrying a 429 would replay the writes that went through.
+        ran = [a["status"] for a in answers if a["status"] != 429]
+        if ran:
+            return JsonResponse(answers, safe=False, status=max(ran))
+        return JsonResponse(answers, safe=False, status=429, headers={"Retry-After": str(WRITE_WINDOW)})
 
     def execute_graphql_request(
         self,

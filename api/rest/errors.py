@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, OperationalError
 from django.utils.translation import gettext as _
 from psycopg.errors import DeadlockDetected, SerializationFailure
@@ -28,6 +29,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.fields:
             body["errors"] = exc.fields
         return Response(body, status=STATUS_BY_CODE.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY))
+    if isinstance(exc, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE, read by request.data
+        return Response({"detail": _("The request is too large."), "code": "request_too_large"}, status=413)
     if isinstance(exc, OperationalError) and isinstance(exc.__cause__, (DeadlockDetected, SerializationFailure)):
         # Two requests crossed on the same rows; PostgreSQL undid this one entirely: the client may retry.
         return Response(

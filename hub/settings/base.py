@@ -23,13 +23,14 @@ HUB_FEDERATION_HOSTS = sorted({HUB_BASE_DOMAIN, "localhost", "127.0.0.1"})
 HUB_HOST_CACHE_SECONDS = 300
 # /health/ turns red when the oldest event waiting in the outbox is older than this.
 HUB_OUTBOX_LAG_ALERT_SECONDS = env.int("HUB_OUTBOX_LAG_ALERT_SECONDS", default=120)
-# Sign-in lockout (federation.lockout): failures counted per account and per address over the window; past
-# either limit, sign-ins are refused until the window ends.
+# Sign-in lockout (federation.lockout): failures counted per account from one address, per account from
+# anywhere and per address over the window; past a limit, sign-ins are refused until the window ends.
 AUTHENTICATION_BACKENDS = ["federation.lockout.LockoutBackend"]
 HUB_LOGIN_FAILURES_PER_ACCOUNT = env.int("HUB_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+HUB_LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE = env.int("HUB_LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE", default=50)
 HUB_LOGIN_FAILURES_PER_ADDRESS = env.int("HUB_LOGIN_FAILURES_PER_ADDRESS", default=20)
 HUB_LOGIN_LOCKOUT_SECONDS = env.int("HUB_LOGIN_LOCKOUT_SECONDS", default=900)
-# Writes (REST and GraphQL mutations) per minute, per API token or signed-in person and per client address
+# Writes (REST and GraphQL mutations) per minute, per person (or partner) and per client address
 # (hub.throttling); 0: no limit. A venue's members may share one address (its wifi): keep that one high.
 HUB_WRITES_PER_MINUTE_PER_CLIENT = env.int("HUB_WRITES_PER_MINUTE_PER_CLIENT", default=120)
 HUB_WRITES_PER_MINUTE_PER_ADDRESS = env.int("HUB_WRITES_PER_MINUTE_PER_ADDRESS", default=600)
