@@ -8,16 +8,20 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from federation.audit import client_ip
 from federation.models import ApiToken, Partner, Sector
 from federation.permissions import is_federation_admin
 from federation.tokens import TokenRejected, authenticate_token
+from hub import ratelimit
 from hub.errors import HubError
 
 from . import charts, exports, stats, survey
@@ -138,16 +142,34 @@ def stats_schema(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
-        partner = _partner(request.POST.get("token", "").strip())
+        # Wrong tokens count against the address like wrong passwords (federation.lockout's limit and window)
+        counter = ratelimit.key("partner-sign-in", ratelimit.address_group(client_ip(request) or "-"))
+        verdict = ratelimit.peek(counter, limit=settings.HUB_LOGIN_FAILURES_PER_ADDRESS)
+        partner = _partner(request.POST.get("token", "").strip()) if verdict.allowed else None
         if partner is not None:
             token = authenticate_token(request.POST["token"].strip())
             request.session.cycle_key()
             request.session[SESSION_KEY] = token.pk
             return HttpResponseRedirect(reverse("partners:dashboard"))
-        error = _("This is not a valid partner token.")
-    return render(request, "reporting/sign_in.html", {"error": error}, status=400 if error else 200)
+        if verdict.allowed:
+            ratelimit.hit(
+                counter, limit=settings.HUB_LOGIN_FAILURES_PER_ADDRESS, window=settings.HUB_LOGIN_LOCKOUT_SECONDS
+            )
+            error, status = _("This is not a valid partner token."), 400
+        else:
+            minutes = max(1, -(-verdict.retry_after // 60))
+            error, status = (
+                ngettext(
+                    "Too many failed sign-ins: try again in %(minutes)d minute.",
+                    "Too many failed sign-ins: try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                429,
+            )
+    return render(request, "reporting/sign_in.html", {"error": error}, status=status)
 
 
 @require_POST

@@ -178,3 +178,20 @@ def test_with_redis_down_sign_ins_still_work(admin_user: User, monkeypatch: pyte
     for _ in range(6):
         _sign_in(admin_user.email, "wrong-guess")
     assert _signed_in(_sign_in(admin_user.email, TEST_PASSWORD))
+
+
+@override_settings(HUB_LOGIN_FAILURES_PER_ADDRESS=3)
+def test_wrong_partner_tokens_lock_the_address_out_of_the_partners_sign_in(db: None) -> None:
+    from tenants.models import Venue
+
+    from .reporting_fixtures import partner_for
+
+    partner = partner_for(Venue.objects.get(schema_name="gresilles"))
+    guesser = Client(HTTP_HOST=FEDERATION, REMOTE_ADDR="203.0.113.5")
+    assert [guesser.post("/partners/sign-in/", {"token": f"hub_nope{n}"}).status_code for n in range(3)] == [400] * 3
+
+    locked = guesser.post("/partners/sign-in/", {"token": partner.token})  # even the right one
+
+    assert locked.status_code == 429 and LOCKED in locked.content.decode()
+    other = Client(HTTP_HOST=FEDERATION, REMOTE_ADDR="203.0.113.6")
+    assert other.post("/partners/sign-in/", {"token": partner.token}).status_code == 302
