@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from hub import ratelimit
 
@@ -53,6 +54,31 @@ def locked_for(username: str, address: str | None) -> int:
     """Seconds before `username` may try again from `address`; 0 when it may now."""
     verdicts = [ratelimit.peek(counter, limit=limit) for counter, limit in _counters(username, address)]
     return max((verdict.retry_after for verdict in verdicts if not verdict.allowed), default=0)
+
+
+def locked_message(seconds: int) -> str:
+    """What a locked-out person is told: how long to wait, in whole minutes."""
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "Too many failed sign-ins: try again in %(minutes)d minute.",
+        "Too many failed sign-ins: try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def address_counter(kind: str, address: str | None) -> str:
+    return ratelimit.key(kind, ratelimit.address_group(address or "-"))
+
+
+def address_locked_for(kind: str, address: str | None) -> int:
+    """Seconds before `address` may try `kind` of sign-in again (0: now), failures counted by `failed_from`."""
+    verdict = ratelimit.peek(address_counter(kind, address), limit=settings.HUB_LOGIN_FAILURES_PER_ADDRESS)
+    return verdict.retry_after
+
+
+def failed_from(kind: str, address: str | None) -> None:
+    limit, window = settings.HUB_LOGIN_FAILURES_PER_ADDRESS, settings.HUB_LOGIN_LOCKOUT_SECONDS
+    ratelimit.hit(address_counter(kind, address), limit=limit, window=window)
 
 
 def unlock(username: str) -> int:

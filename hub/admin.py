@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from hub.http import current_venue
 
@@ -36,7 +35,7 @@ class _SiteLoginForm(AdminAuthenticationForm):
     action = ""
 
     def clean(self) -> dict[str, Any]:
-        from federation.lockout import LOCKED_FOR
+        from federation.lockout import LOCKED_FOR, locked_message
 
         try:
             return super().clean()
@@ -44,13 +43,8 @@ class _SiteLoginForm(AdminAuthenticationForm):
             wait = getattr(self.request, LOCKED_FOR, 0)
             if not wait:
                 raise
-            minutes = max(1, -(-wait // 60))
-            message = ngettext(
-                "Too many failed sign-ins: try again in %(minutes)d minute.",
-                "Too many failed sign-ins: try again in %(minutes)d minutes.",
-                minutes,
-            )
-            raise ValidationError(message, code="locked", params={"minutes": minutes}) from None
+            message = locked_message(wait)
+            raise ValidationError(message, code="locked") from None
 
     def confirm_login_allowed(self, user: Any) -> None:
         AuthenticationForm.confirm_login_allowed(self, user)  # active accounts only

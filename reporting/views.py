@@ -8,20 +8,18 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from federation import lockout
 from federation.audit import client_ip
 from federation.models import ApiToken, Partner, Sector
 from federation.permissions import is_federation_admin
 from federation.tokens import TokenRejected, authenticate_token
-from hub import ratelimit
 from hub.errors import HubError
 
 from . import charts, exports, stats, survey
@@ -144,31 +142,19 @@ def stats_schema(request: HttpRequest) -> HttpResponse:
 def sign_in(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
-        # Wrong tokens count against the address like wrong passwords (federation.lockout's limit and window)
-        counter = ratelimit.key("partner-sign-in", ratelimit.address_group(client_ip(request) or "-"))
-        verdict = ratelimit.peek(counter, limit=settings.HUB_LOGIN_FAILURES_PER_ADDRESS)
-        partner = _partner(request.POST.get("token", "").strip()) if verdict.allowed else None
+        address = client_ip(request)
+        wait = lockout.address_locked_for("partner-sign-in", address)
+        partner = None if wait else _partner(request.POST.get("token", "").strip())
         if partner is not None:
             token = authenticate_token(request.POST["token"].strip())
             request.session.cycle_key()
             request.session[SESSION_KEY] = token.pk
             return HttpResponseRedirect(reverse("partners:dashboard"))
-        if verdict.allowed:
-            ratelimit.hit(
-                counter, limit=settings.HUB_LOGIN_FAILURES_PER_ADDRESS, window=settings.HUB_LOGIN_LOCKOUT_SECONDS
-            )
+        if wait:
+            error, status = lockout.locked_message(wait), 429
+        else:  # wrong tokens count against the address like wrong passwords
+            lockout.failed_from("partner-sign-in", address)
             error, status = _("This is not a valid partner token."), 400
-        else:
-            minutes = max(1, -(-verdict.retry_after // 60))
-            error, status = (
-                ngettext(
-                    "Too many failed sign-ins: try again in %(minutes)d minute.",
-                    "Too many failed sign-ins: try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                429,
-            )
     return render(request, "reporting/sign_in.html", {"error": error}, status=status)
 
 
