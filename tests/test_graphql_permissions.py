@@ -4,6 +4,7 @@ added to the schema without a row fails `test_every_root_field_has_a_row`."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -121,3 +122,45 @@ def test_permission_matrix(cast: Cast, field: str) -> None:
     )
     found = {role: _outcome(post(cast.client(role, "localhost"), query), field) for role in ROLES}
     assert found == expected
+
+
+# The partners' schema (/graphql/partners/): partner tokens only. Its partner sees venue A (Grésilles);
+# naming venue B is refused, and no field of any answer shows B.
+PARTNER_MATRIX: dict[str, str] = {
+    "me": "{ me { name venues { slug } } }",
+    "metrics": "{ metrics { metric } }",
+    "surveyMetrics": "{ surveyMetrics { metric } }",
+    "stats": '{ stats(metric: BOOKINGS, from: "2025-03-01", to: "2025-03-31", venues: %s) { metric } }',
+    "surveyStats": "{ surveyStats(year: 2025, metric: RESPONDENTS, venues: %s) { metric } }",
+}
+
+
+def test_every_partner_root_field_has_a_row() -> None:
+    from api.graphql.partners.schema import schema as partner_schema
+
+    assert set(partner_schema.graphql_schema.query_type.fields) == set(PARTNER_MATRIX)
+
+
+def _partners(cast: Cast, role: str, query: str) -> tuple[int, dict[str, Any]]:
+    response = cast.client(role, "localhost").post("/graphql/partners/", {"query": query}, format="json")
+    return response.status_code, response.json()
+
+
+@pytest.mark.parametrize("field", sorted(PARTNER_MATRIX))
+def test_partner_matrix(cast: Cast, field: str) -> None:
+    from reporting.models import SurveyCampaign
+
+    SurveyCampaign.objects.create(year=2025, opens_on=dt.date(2025, 1, 1), closes_on=dt.date(2025, 12, 31))
+    query = PARTNER_MATRIX[field]
+    own, other = (query % '["gresilles"]', query % '["battants"]') if "%s" in query else (query, None)
+    expected = {"anonymous": 401, "partner": 200} | {role: 403 for role in PERSONS}
+    for role in ROLES:
+        status, body = _partners(cast, role, own)
+        assert status == expected[role], (role, body)
+        if role == "partner":
+            assert "errors" not in body and body["data"][field] is not None, body
+            assert "battants" not in json.dumps(body), body
+    if other is not None:
+        status, body = _partners(cast, "partner", other)
+        assert status == 200 and body["errors"][0]["extensions"]["code"] == "INVALID", body
+        assert body["data"] is None or body["data"][field] is None, body

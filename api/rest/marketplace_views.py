@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -131,7 +132,8 @@ class OfferDetail(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         offer = get_object_or_404(_offers(request), pk=pk)
         if not can_edit_organisation(request.user, offer.organisation):
-            raise InvalidInput(_("Not your organisation's offer."), fields={"offer": [_("Only its owners change it.")]})
+            # It is public, so "not found" would be a lie; refusing is a 403, not a fault in the request.
+            raise PermissionDenied(_("Not your organisation's offer: only its owners change it."))
         data = validated(OfferUpdateSerializer, request, partial=True)
         venues = venues_named(data.pop("venues")) if "venues" in data else None
         saved = services.save_offer(offer=offer, changes=data, venues=venues, actor=cast(User, request.user))
