@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -40,17 +41,24 @@ SEP = "\x1f"  # between label values inside a Redis hash field
 PAUSE_AFTER_FAILURE = 5.0
 
 _client: redis.Redis | None = None
+_client_lock = threading.Lock()
 _paused_until = 0.0
 
 
 def _redis() -> redis.Redis:
+    """The process's one client, made once even when threads race for it: a second client, dropped, closes
+    its connection pool when collected, under the thread still using it."""
     global _client
-    if _client is None:
-        # No retries: a figure is not worth making a request wait.
-        _client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
-        )
-    return _client
+    client = _client
+    if client is None:
+        with _client_lock:
+            if _client is None:
+                # No retries: a figure is not worth making a request wait.
+                _client = redis.Redis.from_url(
+                    settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+                )
+            client = _client
+    return client
 
 
 def _safely(write: Callable[[Any], None]) -> None:
@@ -61,7 +69,7 @@ def _safely(write: Callable[[Any], None]) -> None:
         pipe = _redis().pipeline(transaction=False)
         write(pipe)
         pipe.execute()
-    except redis.RedisError:
+    except Exception:  # Redis down, or redis-py failing under us: a figure never fails a request
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
         logger.warning("metrics not recorded for %.0f s: Redis is unavailable", PAUSE_AFTER_FAILURE, exc_info=True)
 

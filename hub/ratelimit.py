@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ PREFIX = "hub:limit:"
 PAUSE_AFTER_FAILURE = 5.0
 
 _client: redis.Redis | None = None
+_client_lock = threading.Lock()
 _paused_until = 0.0
 
 
@@ -38,13 +40,19 @@ OPEN = Verdict(True, 0, 0)
 
 
 def _redis() -> redis.Redis:
+    """The process's one client, made once even when threads race for it: a second client, dropped, closes
+    its connection pool when collected, under the thread still using it."""
     global _client
-    if _client is None:
-        location = settings.CACHES["default"]["LOCATION"]
-        _client = redis.Redis.from_url(
-            location, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
-        )
-    return _client
+    client = _client
+    if client is None:
+        with _client_lock:
+            if _client is None:
+                location = settings.CACHES["default"]["LOCATION"]
+                _client = redis.Redis.from_url(
+                    location, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
+                )
+            client = _client
+    return client
 
 
 def _unavailable(what: str) -> Verdict:

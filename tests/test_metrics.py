@@ -129,3 +129,58 @@ def test_with_redis_down_requests_are_served_and_the_scrape_says_so(db: None) ->
     metrics._paused_until = 0.0
     Client(HTTP_HOST="localhost").get("/nowhere/")
     assert _value(_scrape().content.decode(), "hub_http_requests_total", view="unmatched", status="404") == 1
+
+
+def test_threads_racing_for_the_first_client_share_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the load benchmark: two gunicorn threads each made a client, the dropped one closed its pool
+    when collected, and the other's request failed with "I/O operation on closed file" (a 500)."""
+    import threading
+
+    from hub import ratelimit
+
+    make = redis.Redis.from_url
+
+    def slowly(*args: Any, **kwargs: Any) -> Any:  # widens the window the threads race in
+        time.sleep(0.02)
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "from_url", slowly)
+
+    modules: tuple[Any, ...] = (metrics, ratelimit)
+    for module in modules:
+        module._client = None
+        start, made = threading.Barrier(16), list[Any]()
+
+        def first(module: Any = module, start: threading.Barrier = start, made: list[Any] = made) -> None:
+            start.wait()
+            made.append(module._redis())
+
+        threads = [threading.Thread(target=first) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len({id(client) for client in made}) == 1, module
+    ratelimit._client = None
+
+
+class _ClosedUnderneath:
+    """A client whose socket was closed under it: what redis-py raises then is no RedisError."""
+
+    def pipeline(self, transaction: bool = False) -> Any:
+        return self
+
+    def hincrby(self, *args: Any) -> None:
+        pass
+
+    hincrbyfloat = hincrby
+
+    def execute(self) -> None:
+        raise ValueError("I/O operation on closed file.")
+
+
+def test_any_failure_to_record_loses_the_figure_never_the_request(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metrics, "_redis", lambda: _ClosedUnderneath())
+    response = Client(HTTP_HOST="localhost").get("/api/v1/catalogue/")
+    assert response.status_code == 200
+    assert metrics._paused_until > time.monotonic()  # and recording pauses, as after any Redis failure
