@@ -83,7 +83,7 @@ class Faults(threading.Thread):
     def run(self) -> None:
         worker = self.stack.services["worker"]
         for fraction, name, crash, start in (
-            (0.2, "worker killed (SIGKILL), restarted", worker.kill, worker.start),
+            (0.2, "worker killed (SIGKILL), restarted", worker.kill, worker.restart),
             (0.45, "Redis killed (SIGKILL), restarted", self.stack.redis.crash, self.stack.redis.start),
             (0.7, "PostgreSQL stopped (immediate), restarted", self.stack.postgres.crash, self.stack.postgres.start),
         ):
@@ -188,6 +188,10 @@ def run(args: argparse.Namespace, stack: Stack, wall: float) -> None:
                 f"- fault: {name} at {start:.0f} s, back at {back:.0f} s (window to {end:.0f} s): {len(inside)}"
                 f" requests, {len(bad)} failed {dict(sorted(Counter(s.status for s in bad).items()))}"
                 + (f", the last answered {last - back:+.1f} s from the restart" if last is not None else "")
+            )
+        for name, when, code in stack.restarts:
+            lines.append(
+                f"- {name} exited by itself (exit code {code}) at {when - began:.0f} s; the supervisor started it"
             )
         retried = [s for s in samples if s.retry]
         lines.append(f"- writes sent again with the same request (and Idempotency-Key for bookings): {len(retried)}")

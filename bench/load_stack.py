@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -116,6 +117,7 @@ class Service:
         self.name, self.command, self.env, self.log = name, command, env, log
         self.process: subprocess.Popen[bytes] | None = None
         self._output: IO[bytes] | None = None
+        self.held = False  # stopped on purpose: the supervisor leaves it down
 
     def start(self) -> None:
         self._output = self.log.open("ab")
@@ -129,12 +131,19 @@ class Service:
         )
 
     def kill(self) -> None:
-        """SIGKILL to the whole group: no warm shutdown, tasks in flight are lost to the broker."""
+        """SIGKILL to the whole group: no warm shutdown, tasks in flight are lost to the broker. It stays
+        down (the supervisor leaves it) until `start`."""
         assert self.process is not None
+        self.held = True
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
+    def restart(self) -> None:
+        self.held = False
+        self.start()
+
     def stop(self) -> None:
+        self.held = True
         if self.process is None or self.process.poll() is not None:
             return
         os.killpg(self.process.pid, signal.SIGTERM)
@@ -158,6 +167,8 @@ class Stack:
         self.gunicorn_workers, self.gunicorn_threads = gunicorn_workers, gunicorn_threads
         self.celery_concurrency = celery_concurrency
         self.services: dict[str, Service] = {}
+        self.restarts: list[tuple[str, float, int | None]] = []  # (service, when, exit code)
+        self._supervising = threading.Event()
 
     def production_env(self) -> dict[str, str]:
         return {
@@ -222,8 +233,18 @@ class Stack:
                 return False
 
         _wait_for("gunicorn", listening)
+        threading.Thread(target=self._supervise, name="supervisor", daemon=True).start()
+
+    def _supervise(self) -> None:
+        """Start again a service that exited by itself, as compose's `restart: unless-stopped` does."""
+        while not self._supervising.wait(0.5):
+            for service in self.services.values():
+                if not service.held and service.process is not None and service.process.poll() is not None:
+                    self.restarts.append((service.name, time.perf_counter(), service.process.returncode))
+                    service.start()
 
     def stop(self) -> None:
+        self._supervising.set()
         for service in reversed(list(self.services.values())):
             service.stop()
         self.redis.stop()
