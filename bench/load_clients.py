@@ -43,6 +43,7 @@ STATS_QUERY = (
     "query($m: Metric!, $f: Date!, $t: Date!) { stats(metric: $m, from: $f, to: $t, groupBy: [VENUE]) {"
     " unit suppressedCount cells { period venue { slug } value suppressed reason } } }"
 )
+IDLE = 1.5  # seconds a kept-alive connection may rest before it is replaced (gunicorn's keepalive is 2 s)
 RETRY_FOR = 180.0  # seconds a write is retried before it is given up as unresolved
 
 # operation → weight
@@ -93,6 +94,7 @@ class Client(threading.Thread):
         self.bookings: list[dict[str, Any]] = []  # confirmed ones this client made
         self.registrations: list[dict[str, Any]] = []  # active ones
         self.connection: http.client.HTTPConnection | None = None
+        self.last_used = 0.0
 
     # -- HTTP -------------------------------------------------------------------------------------------------
     def send(
@@ -121,6 +123,8 @@ class Client(threading.Thread):
             all_headers["Content-Type"] = "application/json"
         started = time.perf_counter()
         status, payload, timing = 0, None, None
+        if self.connection is not None and started - self.last_used > IDLE:
+            self._drop()  # gunicorn closes keep-alive connections idle for 2 s: do not send on one it closed
         try:
             if self.connection is None:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=35)
@@ -134,7 +138,8 @@ class Client(threading.Thread):
                 self._drop()
         except (OSError, http.client.HTTPException, ValueError):
             self._drop()
-        seconds = time.perf_counter() - started
+        self.last_used = time.perf_counter()
+        seconds = self.last_used - started
         parsed = TIMING.match(timing or "")
         self.samples.append(
             Sample(
