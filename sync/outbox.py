@@ -4,6 +4,7 @@ locked (so versions of one aggregate are strictly increasing in commit order); n
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.db import transaction
@@ -43,12 +44,26 @@ def record(
     return event
 
 
+# After a nudge fails, nudges pause this long: reaching a broker that is down takes seconds (the Redis client's
+# connection retries), which every write would otherwise wait for after its commit.
+PAUSE_AFTER_FAILURE = 5.0
+_paused_until = 0.0
+
+
 def nudge_relay() -> None:
     """Ask a worker to drain the outbox now (after commit). If the broker is unreachable, the beat schedule
-    drains it later: a lost nudge delays an event, never loses it."""
+    drains it later: a lost nudge delays an event, never loses it. After a failure, nudges are skipped for
+    PAUSE_AFTER_FAILURE seconds, so that a broker outage costs one write its wait, not every write."""
+    global _paused_until
     from .tasks import drain_outbox
 
+    if time.monotonic() < _paused_until:
+        return
     try:
         drain_outbox.apply_async(retry=False, ignore_result=True, expires=60)
     except Exception:  # the broker is down: the request that changed things must still succeed
-        logger.warning("could not nudge the outbox relay; the beat schedule will drain it")
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        logger.warning(
+            "could not nudge the outbox relay; the beat schedule will drain it (no nudge for %.0f s)",
+            PAUSE_AFTER_FAILURE,
+        )

@@ -15,6 +15,7 @@ from federation.models import User
 from federation.tokens import create_api_token
 from hub import ratelimit
 from hub.db import connection
+from sync import outbox
 from tenants.models import Venue
 from tenants.services import create_venue
 
@@ -60,9 +61,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
 def _fresh_cache() -> Iterator[None]:
     cache.clear()  # the cache database only (and the rate limits' counters); the broker lives in another one
     ratelimit._paused_until = 0.0  # a test that took Redis away must not leave the limits open for the next
+    outbox._paused_until = 0.0  # nor pause the relay's nudges
     yield
     connection.set_schema_to_public()
     ratelimit._paused_until = 0.0
+    outbox._paused_until = 0.0
 
 
 @pytest.fixture

@@ -34,6 +34,9 @@ HUB_LOGIN_LOCKOUT_SECONDS = env.int("HUB_LOGIN_LOCKOUT_SECONDS", default=900)
 # (hub.throttling); 0: no limit. A venue's members may share one address (its wifi): keep that one high.
 HUB_WRITES_PER_MINUTE_PER_CLIENT = env.int("HUB_WRITES_PER_MINUTE_PER_CLIENT", default=120)
 HUB_WRITES_PER_MINUTE_PER_ADDRESS = env.int("HUB_WRITES_PER_MINUTE_PER_ADDRESS", default=600)
+# A Server-Timing header (time in Django, time in SQL) on every response, for the load benchmark: it tells
+# any caller how busy the database is, so it is off unless asked for (hub.server_timing).
+HUB_SERVER_TIMING = env.bool("HUB_SERVER_TIMING", default=False)
 # New venue schemas are copies of the migrated template schema (tenants.schema_template); off: migrated.
 HUB_VENUE_TEMPLATE = True
 # Prometheus scrapes /metrics on the federation host with this bearer token; unset, /metrics is a 404.
@@ -87,6 +90,7 @@ AUTH_USER_MODEL = "federation.User"
 MIDDLEWARE = [
     "hub.proxies.TrustedProxyMiddleware",
     "hub.metrics.RequestMetricsMiddleware",
+    "hub.server_timing.ServerTimingMiddleware",  # removes itself unless HUB_SERVER_TIMING is on
     "hub.middleware.VenueRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
