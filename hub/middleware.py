@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hub.db import connection
 from hub.http import set_current_venue
+from hub.views import unavailable
 from tenants.selectors import venue_for_host
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,7 @@ class VenueRoutingMiddleware:
                 venue = venue_for_host(host)
             except DatabaseError:
                 logger.exception("cannot look up host %s", host)
-                return JsonResponse(
-                    {"detail": _("Service unavailable."), "code": "unavailable", "status": "unavailable"}, status=503
-                )
+                return unavailable()
             if venue is None:
                 return unknown_host_response()
             venue.domain_url = host

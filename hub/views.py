@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hub.http import current_venue
 from tenants.selectors import venues
+
+RETRY_AFTER_OUTAGE = 5  # seconds: PostgreSQL restarts in a few
 
 
 @require_GET
@@ -45,7 +50,22 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
     return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
 
 
+def unavailable() -> JsonResponse:
+    """A 503 the client may retry after a few seconds: the database cannot be reached for now."""
+    response = JsonResponse(
+        {"detail": _("The service is briefly unavailable: try again in a moment."), "code": "unavailable"},
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
+    return response
+
+
 def server_error(request: HttpRequest) -> JsonResponse:
+    """The handler of uncaught exceptions. Called while the exception is handled, so it can tell a database
+    that cannot be reached (restarting, failing over: found by `bench/load.py --faults`) from a fault: the
+    first is a 503 the client may retry, the second a 500."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return unavailable()
     return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
 
 
