@@ -18,6 +18,7 @@ from federation.validators import validate_siret
 from reporting.demo import HISTORY_ORGANISATIONS, KEY, history_start
 from reporting.models import DailyFigure, MemberSpell, MonthlyFigure, SurveyAnswer, SurveyCampaign
 from settlement.models import CrossSiteBooking
+from sync.reconcile import reconcile
 from tenants.coworking.models import Booking, Resource
 from tenants.events.models import Event, Registration
 from tenants.gallery.models import Artist, Artwork, ConsignedWork, Exhibition, Hold, Sale
@@ -159,3 +160,6 @@ def test_demo_has_two_years_of_history_at_both_venues(db: None) -> None:
     assert current.closed_at is None and current.opens_on <= today <= current.closes_on
     assert current.answers.exists()
     assert MonthlyFigure.objects.filter(month=first).exists()
+
+    for venue in Venue.objects.exclude(schema_name="public"):  # the catalogue shows the history's events too
+        assert reconcile(venue).counts() | {"checked": 0} == {"checked": 0, "missing": 0, "stale": 0, "orphan": 0}
