@@ -316,6 +316,23 @@ class SubscriptionSerializer(serializers.ModelSerializer[Subscription]):
         read_only_fields = fields
 
 
+class ConsumptionSerializer(serializers.Serializer[Any]):
+    """This month's use of a subscription (documents `GET subscriptions/`)."""
+
+    bookings = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=8, decimal_places=2)
+    hours_included = serializers.IntegerField(allow_null=True)
+    days_left = serializers.IntegerField(allow_null=True)
+
+
+class SubscriptionUsageSerializer(SubscriptionSerializer):
+    this_month = ConsumptionSerializer(read_only=True)
+
+    class Meta(SubscriptionSerializer.Meta):
+        fields = [*SubscriptionSerializer.Meta.fields, "this_month"]
+        read_only_fields = fields
+
+
 class SubscribeSerializer(serializers.Serializer[Any]):
     organisation = serializers.SlugField()
     plan = serializers.IntegerField(min_value=1, max_value=2**31 - 1)

@@ -40,6 +40,7 @@ from .serializers import (
     StaffSerializer,
     SubscribeSerializer,
     SubscriptionSerializer,
+    SubscriptionUsageSerializer,
     VenueMemberSerializer,
     VenueSerializer,
 )
@@ -283,7 +284,7 @@ class SubscriptionList(APIView):
     def get_permissions(self) -> list[Any]:
         return [allows(Action.PROFILE if self.request.method == "GET" else Action.VENUE_OPERATE)()]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: SubscriptionUsageSerializer(many=True)})
     def get(self, request: Request) -> Response:
         person, venue = cast(User, request.user), request_venue(request)
         subscriptions = Subscription.objects.select_related("plan", "organisation").order_by("-starts_on", "id")
