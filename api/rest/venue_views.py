@@ -44,7 +44,7 @@ from .serializers import (
     VenueMemberSerializer,
     VenueSerializer,
 )
-from .validation import validated
+from .validation import validated, validated_query
 
 
 def _visible_bookings(request: Request) -> QuerySet[Booking]:
@@ -174,12 +174,9 @@ class BookingCancel(APIView):
 
 
 def _availability(request: Request, resources: list[Resource]) -> Response:
-    query = AvailabilityQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
+    query = validated_query(AvailabilityQuerySerializer, request)
     venue = request_venue(request)
-    found = availability(
-        resources, query.validated_data["date"], query.validated_data["days"], venue.tzinfo, timezone.now()
-    )
+    found = availability(resources, query["date"], query["days"], venue.tzinfo, timezone.now())
     return Response(
         {
             "timezone": venue.timezone,
