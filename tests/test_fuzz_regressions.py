@@ -133,3 +133,26 @@ def test_a_page_that_is_not_a_whole_number_is_refused_with_field_messages(
         assert body["code"] == "invalid" and set(body["errors"]) == fields
         assert body["detail"] == "La page demandée n’est pas valide."
     assert cast.client("staff_a", A).get("/api/v1/members/?limit=5&offset=0").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "path", "field"),
+    [
+        (A, "/api/v1/events/?to=", "to"),
+        (A, "/api/v1/events/?from=&kind=cafe", "from"),
+        (A, "/api/v1/availability/?date=", "date"),
+        (F, "/api/v1/catalogue/?first=", "first"),
+        (F, "/api/v1/catalogue/?city=", "city"),
+    ],
+)
+def test_an_empty_query_filter_is_refused_not_ignored(cast: Cast, host: str, path: str, field: str) -> None:
+    """Found: `GET events/?to=` answered 200 as if no `to` had been given (DRF reads an empty form value as
+    "not given"), where the document asks for a date: an empty filter is a 422 naming it."""
+    response = cast.client("member", host).get(path)
+    assert response.status_code == 422, path
+    assert set(response.json()["errors"]) == {field}
+
+
+def test_an_empty_search_text_is_still_allowed(cast: Cast) -> None:
+    """`q` is the one filter declared blank-able: `?q=` stays the whole catalogue."""
+    assert cast.client("anonymous", F).get("/api/v1/catalogue/?q=").status_code == 200
