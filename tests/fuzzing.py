@@ -32,7 +32,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "fuzz-deep",
-    max_examples=int(os.environ.get("HUB_FUZZ_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("HUB_FUZZ_EXAMPLES", "20")),
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
