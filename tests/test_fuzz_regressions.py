@@ -156,3 +156,22 @@ def test_an_empty_query_filter_is_refused_not_ignored(cast: Cast, host: str, pat
 def test_an_empty_search_text_is_still_allowed(cast: Cast) -> None:
     """`q` is the one filter declared blank-able: `?q=` stays the whole catalogue."""
     assert cast.client("anonymous", F).get("/api/v1/catalogue/?q=").status_code == 200
+
+
+def test_an_organisation_is_documented_as_a_record_or_a_directory_entry(cast: Cast) -> None:
+    """Found once the fuzzer named seeded objects: `GET organisations/{slug}/` answers the directory entry to
+    anyone but its owners and admins, where the document promised the full record (`activated_at`, `siret`…)."""
+    document = _document(cast, F)
+    ok = document["paths"]["/api/v1/organisations/{slug}/"]["get"]["responses"]["200"]["content"]
+    options = {
+        _resolve(document, option)["properties"].keys().__len__()
+        for option in ok["application/json"]["schema"]["anyOf"]
+    }
+    assert len(options) == 2
+    path = "/api/v1/organisations/%s/" % cast.organisation.slug
+    entry = cast.client("anonymous", F).get(path).json()
+    record = cast.client("member", F).get(path).json()  # the member owns it
+    directory = _resolve(document, {"$ref": "#/components/schemas/DirectoryEntry"})
+    full = _resolve(document, {"$ref": "#/components/schemas/Organisation"})
+    assert set(entry) == set(directory["properties"]) and "siret" not in entry
+    assert set(full["required"]) <= set(record)
