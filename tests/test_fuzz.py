@@ -11,6 +11,7 @@ tests in test_fuzz_regressions.py.
 
 from __future__ import annotations
 
+import itertools
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -120,14 +121,16 @@ def real_path_values(programme: Programme, gallery: Gallery, network: Network) -
 
 def _seeded_cases(operation: Any, real: dict[str, list[Any]]) -> Any:
     """Valid cases whose path names seeded objects, or None when no parameter of the path has any."""
-    chosen = {}
+    chosen: dict[str, list[Any]] = {}
     for before, name in re.findall(r"([^/]+)/\{([^}]+)\}", operation.path):
         values = real.get("%s/{%s}" % (before, name))
         if values:
-            chosen[name] = st.sampled_from(values)
+            chosen[name] = values
     if not chosen:
         return None
-    return st.fixed_dictionaries(chosen).flatmap(lambda values: operation.as_strategy(path_parameters=values))
+    # One strategy per combination, built once (a `flatmap` would build schemathesis's strategy at every draw).
+    combinations = [dict(zip(chosen, values, strict=True)) for values in itertools.product(*chosen.values())]
+    return st.one_of(*(operation.as_strategy(path_parameters=values) for values in combinations))
 
 
 def _fuzz_operation(
