@@ -10,7 +10,7 @@ from federation.tokens import DEFAULT_PERSONAL_SCOPES, PERSONAL_SCOPES
 from tenants.coworking.models import Booking, Plan, Resource, Subscription
 from tenants.models import Venue
 
-from .fields import MomentField
+from .fields import MomentField, SlugLookupField
 
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
@@ -204,7 +204,7 @@ class OrganisationWriteSerializer(serializers.Serializer[Any]):
 
 
 class OrganisationApplySerializer(OrganisationWriteSerializer):
-    home_venue = serializers.SlugRelatedField(slug_field="schema_name", queryset=Venue.objects.all())
+    home_venue = SlugLookupField(slug_field="schema_name", queryset=Venue.objects.all())
 
 
 class StatusChangeSerializer(serializers.Serializer[Any]):
@@ -242,6 +242,12 @@ class StaffSerializer(serializers.ModelSerializer[VenueRole]):
 class StaffGrantSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=VenueRole.Role.choices)
+
+
+class KindQuerySerializer(serializers.Serializer[Any]):
+    """`?kind=` of the venue-wide availability: one of the resource kinds."""
+
+    kind = serializers.ChoiceField(choices=Resource.Kind.choices, required=False)
 
 
 class AvailabilityQuerySerializer(serializers.Serializer[Any]):

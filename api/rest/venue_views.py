@@ -32,6 +32,7 @@ from .serializers import (
     BookingCreateSerializer,
     BookingSerializer,
     FreeSlotSerializer,
+    KindQuerySerializer,
     OccurrenceSerializer,
     PlanSerializer,
     ResourceSerializer,
@@ -212,7 +213,7 @@ class KindAvailability(APIView):
 
     @extend_schema(parameters=[AvailabilityQuerySerializer], responses={200: dict})
     def get(self, request: Request) -> Response:
-        kind = request.query_params.get("kind")
+        kind = validated_query(KindQuerySerializer, request).get("kind")
         resources = bookable_resources()
         return _availability(request, list(resources.filter(kind=kind) if kind else resources))
 
