@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint install services migrate demo clean-var
+.PHONY: run test fuzz lint install services migrate demo clean-var
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found %s)" % sys.version.split()[0])'
@@ -24,6 +24,13 @@ run: install
 ## make test: the whole pytest suite against real PostgreSQL and Redis.
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make fuzz: the fuzz tests (tests/test_fuzz*.py) with many more examples, from a random seed it prints;
+## HUB_FUZZ_SEED=<seed> make fuzz replays a run, HUB_FUZZ_EXAMPLES=<n> sets the examples per operation.
+fuzz: install
+	@seed=$${HUB_FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	echo "make fuzz: seed $$seed (replay with HUB_FUZZ_SEED=$$seed make fuzz)"; \
+	HUB_FUZZ=deep HUB_FUZZ_SEED=$$seed $(BIN)/python -m pytest tests/test_fuzz.py tests/test_fuzz_graphql.py $(PYTEST_ARGS)
 
 ## make lint: ruff (lint + format) and mypy with django-stubs. Settings need URLs to import, not servers.
 lint: install

@@ -127,6 +127,7 @@ def allows(action: Action) -> type[BasePermission]:
             return token_allows_method(request) and can(principal_of(request), action, current_venue(request))
 
     Allows.__name__ = Allows.__qualname__ = "Allows_%s" % action.name
+    Allows.action = action  # type: ignore[attr-defined]  # read by the OpenAPI document (api.rest.schema)
     return Allows
 
 

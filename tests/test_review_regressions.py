@@ -59,14 +59,20 @@ def test_federation_staff_without_superuser_rights_stay_out_of_the_federation_ad
     assert client.get("/admin/federation/venuerole/add/").status_code == 302
 
 
-@pytest.mark.parametrize(
-    "query",
-    ["limit=100000000000000000000000", "offset=100000000000000000000000", "limit=-5&offset=-9", "limit=abc&offset=xyz"],
-)
+@pytest.mark.parametrize("query", ["limit=100000000000000000000000", "offset=100000000000000000000000"])
 def test_absurd_pagination_is_capped_not_a_500(cast: Cast, query: str) -> None:
     listing = cast.client("anonymous", F).get("/api/v1/organisations/?" + query)
     members = cast.client("staff_a", A).get("/api/v1/members/?" + query)
     assert listing.status_code == members.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["limit=-5&offset=-9", "limit=abc&offset=xyz"])
+def test_pagination_that_is_not_a_number_is_refused_not_a_500(cast: Cast, query: str) -> None:
+    """Changed by the fuzzing work (test_fuzz_regressions.py): such pages were served as if not asked, now 422."""
+    listing = cast.client("anonymous", F).get("/api/v1/organisations/?" + query)
+    members = cast.client("staff_a", A).get("/api/v1/members/?" + query)
+    assert listing.status_code == members.status_code == 422
+    assert set(listing.json()["errors"]) == {"limit", "offset"}
 
 
 def test_a_token_cannot_mint_a_stronger_token(cast: Cast) -> None:

@@ -20,6 +20,7 @@ from shared_catalog.models import CatalogueEntry, Kind
 from shared_catalog.search import MAX_FIRST, BadCursor, Filters, search
 
 from .fields import MomentField
+from .validation import validated_query
 
 
 class EntrySerializer(serializers.ModelSerializer[CatalogueEntry]):
@@ -83,9 +84,7 @@ class CatalogueView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        query = CatalogueQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        wanted = query.validated_data
+        wanted = validated_query(CatalogueQuerySerializer, request)
         person = request.user
         network = is_person(person) and (is_federation_admin(person) or active_organisations(person).exists())
         try:

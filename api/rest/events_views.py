@@ -23,7 +23,7 @@ from tenants.events.models import Event, Programme, Registration
 from . import events_serializers as es
 from .lookups import actor, page, person, request_venue, staff, writes_need
 from .pagination import CappedLimitOffsetPagination
-from .validation import validated
+from .validation import validated, validated_query
 
 
 def _events(request: Request) -> QuerySet[Event]:
@@ -65,9 +65,7 @@ class EventList(APIView):
         responses=es.EventSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        query = es.EventFilterSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        rows, wanted = _events(request), query.validated_data
+        rows, wanted = _events(request), validated_query(es.EventFilterSerializer, request)
         tz = request_venue(request).tzinfo
         if "kind" in wanted:
             rows = rows.filter(kind=wanted["kind"])

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -127,7 +127,17 @@ class OrganisationDetail(APIView):
             raise Http404  # unlisted and not yours: it does not exist for you
         return organisation, editable
 
-    @extend_schema(responses=OrganisationSerializer)
+    @extend_schema(
+        responses=OpenApiResponse(
+            {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/Organisation"},
+                    {"$ref": "#/components/schemas/DirectoryEntry"},
+                ]
+            },
+            description="The full record for its owners and federation admins; the directory entry for others.",
+        )
+    )
     def get(self, request: Request, slug: str) -> Response:
         organisation, editable = self._visible(request, slug)
         serializer = OrganisationSerializer if editable else DirectoryEntrySerializer

@@ -25,3 +25,13 @@ class MomentField(serializers.DateTimeField):
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
             self.fail("range")
         return moment
+
+
+class SlugLookupField(serializers.SlugRelatedField):
+    """A slug naming a row, refused as invalid when it holds a NUL character: PostgreSQL cannot compare such
+    text and DRF's own field would let the database error through (a 500)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -26,7 +26,7 @@ from tenants.models import Venue
 
 from .lookups import page, writes_need
 from .pagination import CappedLimitOffsetPagination
-from .validation import validated
+from .validation import validated, validated_query
 
 
 class OfferSerializer(serializers.ModelSerializer[ServiceOffer]):
@@ -52,6 +52,10 @@ class OfferSerializer(serializers.ModelSerializer[ServiceOffer]):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class OfferFilterSerializer(serializers.Serializer[Any]):
+    organisation = serializers.SlugField(required=False, max_length=80)
 
 
 class OfferWriteSerializer(serializers.Serializer[Any]):
@@ -104,8 +108,9 @@ class OfferList(APIView):
     @extend_schema(parameters=[OpenApiParameter("organisation", str)], responses=OfferSerializer(many=True))
     def get(self, request: Request) -> Response:
         rows = _offers(request)
-        if request.query_params.get("organisation"):
-            rows = rows.filter(organisation__slug=request.query_params["organisation"])
+        organisation = validated_query(OfferFilterSerializer, request).get("organisation")
+        if organisation:
+            rows = rows.filter(organisation__slug=organisation)
         return page(request, self, rows, OfferSerializer)
 
     @extend_schema(request=OfferWriteSerializer, responses={201: OfferSerializer})

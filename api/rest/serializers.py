@@ -10,7 +10,7 @@ from federation.tokens import DEFAULT_PERSONAL_SCOPES, PERSONAL_SCOPES
 from tenants.coworking.models import Booking, Plan, Resource, Subscription
 from tenants.models import Venue
 
-from .fields import MomentField
+from .fields import MomentField, SlugLookupField
 
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
@@ -204,7 +204,7 @@ class OrganisationWriteSerializer(serializers.Serializer[Any]):
 
 
 class OrganisationApplySerializer(OrganisationWriteSerializer):
-    home_venue = serializers.SlugRelatedField(slug_field="schema_name", queryset=Venue.objects.all())
+    home_venue = SlugLookupField(slug_field="schema_name", queryset=Venue.objects.all())
 
 
 class StatusChangeSerializer(serializers.Serializer[Any]):
@@ -242,6 +242,12 @@ class StaffSerializer(serializers.ModelSerializer[VenueRole]):
 class StaffGrantSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=VenueRole.Role.choices)
+
+
+class KindQuerySerializer(serializers.Serializer[Any]):
+    """`?kind=` of the venue-wide availability: one of the resource kinds."""
+
+    kind = serializers.ChoiceField(choices=Resource.Kind.choices, required=False)
 
 
 class AvailabilityQuerySerializer(serializers.Serializer[Any]):
@@ -313,6 +319,23 @@ class SubscriptionSerializer(serializers.ModelSerializer[Subscription]):
     class Meta:
         model = Subscription
         fields = ["id", "organisation", "plan", "resource", "starts_on", "ends_on", "day_credits_left"]
+        read_only_fields = fields
+
+
+class ConsumptionSerializer(serializers.Serializer[Any]):
+    """This month's use of a subscription (documents `GET subscriptions/`)."""
+
+    bookings = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=8, decimal_places=2)
+    hours_included = serializers.IntegerField(allow_null=True)
+    days_left = serializers.IntegerField(allow_null=True)
+
+
+class SubscriptionUsageSerializer(SubscriptionSerializer):
+    this_month = ConsumptionSerializer(read_only=True)
+
+    class Meta(SubscriptionSerializer.Meta):
+        fields = [*SubscriptionSerializer.Meta.fields, "this_month"]
         read_only_fields = fields
 
 

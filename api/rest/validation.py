@@ -22,3 +22,12 @@ def validated(
             raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def validated_query(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
+    """The query string checked by `serializer_class`. Given as a plain dict, not DRF's form data: DRF takes
+    an empty optional value from a form (`?to=`) for "not given" and drops it, where here it is a value
+    to check, so `?to=` is a 422 naming `to` rather than no filter at all."""
+    serializer = serializer_class(data=request.query_params.dict())
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

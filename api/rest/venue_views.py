@@ -32,6 +32,7 @@ from .serializers import (
     BookingCreateSerializer,
     BookingSerializer,
     FreeSlotSerializer,
+    KindQuerySerializer,
     OccurrenceSerializer,
     PlanSerializer,
     ResourceSerializer,
@@ -40,10 +41,11 @@ from .serializers import (
     StaffSerializer,
     SubscribeSerializer,
     SubscriptionSerializer,
+    SubscriptionUsageSerializer,
     VenueMemberSerializer,
     VenueSerializer,
 )
-from .validation import validated
+from .validation import validated, validated_query
 
 
 def _visible_bookings(request: Request) -> QuerySet[Booking]:
@@ -173,12 +175,9 @@ class BookingCancel(APIView):
 
 
 def _availability(request: Request, resources: list[Resource]) -> Response:
-    query = AvailabilityQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
+    query = validated_query(AvailabilityQuerySerializer, request)
     venue = request_venue(request)
-    found = availability(
-        resources, query.validated_data["date"], query.validated_data["days"], venue.tzinfo, timezone.now()
-    )
+    found = availability(resources, query["date"], query["days"], venue.tzinfo, timezone.now())
     return Response(
         {
             "timezone": venue.timezone,
@@ -214,7 +213,7 @@ class KindAvailability(APIView):
 
     @extend_schema(parameters=[AvailabilityQuerySerializer], responses={200: dict})
     def get(self, request: Request) -> Response:
-        kind = request.query_params.get("kind")
+        kind = validated_query(KindQuerySerializer, request).get("kind")
         resources = bookable_resources()
         return _availability(request, list(resources.filter(kind=kind) if kind else resources))
 
@@ -283,7 +282,7 @@ class SubscriptionList(APIView):
     def get_permissions(self) -> list[Any]:
         return [allows(Action.PROFILE if self.request.method == "GET" else Action.VENUE_OPERATE)()]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: SubscriptionUsageSerializer(many=True)})
     def get(self, request: Request) -> Response:
         person, venue = cast(User, request.user), request_venue(request)
         subscriptions = Subscription.objects.select_related("plan", "organisation").order_by("-starts_on", "id")
