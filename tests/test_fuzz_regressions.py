@@ -135,6 +135,14 @@ def test_a_page_that_is_not_a_whole_number_is_refused_with_field_messages(
     assert cast.client("staff_a", A).get("/api/v1/members/?limit=5&offset=0").status_code == 200
 
 
+@pytest.mark.parametrize("name", ["limit", "offset"])
+def test_a_page_number_of_thousands_of_digits_is_capped_not_a_500(cast: Cast, name: str) -> None:
+    """Found in review of the check above: `int()` refuses 4 301 digits or more (ValueError, a 500); so
+    big a number is a whole number, capped as any large one."""
+    response = cast.client("staff_a", A).get("/api/v1/members/?%s=%s" % (name, "9" * 5000))
+    assert response.status_code == 200, response.content[:200]
+
+
 @pytest.mark.parametrize(
     ("host", "path", "field"),
     [

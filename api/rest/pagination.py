@@ -23,7 +23,9 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
                 (self.offset_query_param, 0, _("A whole number is required.")),
             )
             if not all(
-                value.isascii() and value.isdigit() and int(value) >= minimum for value in request.GET.getlist(name)
+                # past 18 digits, a number is too big to be below the minimum; int() would refuse 4 301 or more
+                value.isascii() and value.isdigit() and (len(value) > 18 or int(value) >= minimum)
+                for value in request.GET.getlist(name)
             )
         }
         if errors:
