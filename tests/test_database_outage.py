@@ -47,3 +47,12 @@ def test_any_other_failure_is_still_a_500(db: None, monkeypatch: pytest.MonkeyPa
     response = Client(HTTP_HOST="localhost", raise_request_exception=False).get("/api/v1/catalogue/")
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
+
+
+def test_graphql_answers_an_outage_with_a_503_too(database_unreachable: None) -> None:
+    response = Client(HTTP_HOST="localhost").post(
+        "/graphql/", {"query": "{ venues { slug } }"}, content_type="application/json"
+    )
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"] == "5"
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"

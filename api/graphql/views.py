@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
@@ -36,6 +37,7 @@ from federation.permissions import is_person
 from federation.tokens import TokenRejected, authenticate_token
 from hub.throttling import WINDOW as WRITE_WINDOW
 from hub.throttling import client_of, wait_before_write
+from hub.views import RETRY_AFTER_OUTAGE
 from reporting.selectors import reading_partner
 
 from .limits import (
@@ -120,7 +122,11 @@ class HubGraphQLView(GraphQLView):
             and body.lstrip()[:1] == b"["
         ):
             return self._batch(request, body)
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if b'"UNAVAILABLE"' in response.content and _nothing_but_unavailable(response.content):
+            response.status_code = 503  # as the REST API answers: the client may retry in a moment
+            response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
+        return response
 
     def parse_body(self, request: HttpRequest) -> Any:
         try:
@@ -232,11 +238,28 @@ class HubGraphQLView(GraphQLView):
             return error.formatted  # type: ignore[return-value]
         if isinstance(error, HttpError):
             return {"message": str(error)}
-        logger.error("GraphQL request failed", exc_info=original or error)
-        formatted: dict[str, Any] = {"message": _("Internal error."), "extensions": {"code": "INTERNAL_ERROR"}}
+        if isinstance(original or error, OperationalError | InterfaceError):  # the database cannot be reached
+            logger.warning("GraphQL request failed: the database is unavailable", exc_info=original or error)
+            message, code = _("The service is briefly unavailable: try again in a moment."), "UNAVAILABLE"
+        else:
+            logger.error("GraphQL request failed", exc_info=original or error)
+            message, code = _("Internal error."), "INTERNAL_ERROR"
+        formatted: dict[str, Any] = {"message": message, "extensions": {"code": code}}
         if isinstance(error, GraphQLError):
             formatted["path"] = error.path
         return formatted
+
+
+def _nothing_but_unavailable(content: bytes) -> bool:
+    """Whether an answer holds no data and only errors of a database that cannot be reached."""
+    answer = json.loads(content)
+    errors = answer.get("errors") or []
+    data = answer.get("data") or {}
+    return (
+        bool(errors)
+        and all(e.get("extensions", {}).get("code") == "UNAVAILABLE" for e in errors)
+        and not any(value is not None for value in data.values())
+    )
 
 
 @method_decorator(csrf_exempt, name="dispatch")
