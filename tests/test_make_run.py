@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -77,15 +78,19 @@ def _manage(env: dict[str, str], *args: str) -> str:
 
 
 def _run_until_healthy(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+    # Its output goes to a file, not a pipe: a pipe nobody reads until the end fills up (64 KiB), and the
+    # server then blocks writing a log line in the middle of a response.
+    log = tempfile.NamedTemporaryFile("w+", prefix="hub-run-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "hub", "run", "--port", str(port)],
         cwd=PROJECT_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
+    process.log = log  # type: ignore[attr-defined]
     try:
         _wait_healthy(port, process)
     except BaseException:
@@ -96,8 +101,13 @@ def _run_until_healthy(env: dict[str, str], port: int) -> subprocess.Popen[str]:
 
 def _ctrl_c(process: subprocess.Popen[str]) -> str:
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does to the foreground process group
-    output, _ = process.communicate(timeout=60)
-    return output
+    process.wait(timeout=60)
+    log = process.log  # type: ignore[attr-defined]
+    with log:
+        log.seek(0)
+        output = log.read()
+    os.unlink(log.name)
+    return str(output)
 
 
 @pytest.mark.e2e
