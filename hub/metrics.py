@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,10 +23,9 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.cache import never_cache
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from hub.db import connection
+from hub.redis_clients import ProcessClient
 
 logger = logging.getLogger(__name__)
 
@@ -40,25 +38,11 @@ SEP = "\x1f"  # between label values inside a Redis hash field
 # After a failure, recording pauses this long: a Redis that hangs must not add its timeout to every request.
 PAUSE_AFTER_FAILURE = 5.0
 
-_client: redis.Redis | None = None
-_client_lock = threading.Lock()
 _paused_until = 0.0
 
 
-def _redis() -> redis.Redis:
-    """The process's one client, made once even when threads race for it: a second client, dropped, closes
-    its connection pool when collected, under the thread still using it."""
-    global _client
-    client = _client
-    if client is None:
-        with _client_lock:
-            if _client is None:
-                # No retries: a figure is not worth making a request wait.
-                _client = redis.Redis.from_url(
-                    settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
-                )
-            client = _client
-    return client
+# No retries, short timeouts: a figure is not worth making a request wait.
+_redis = ProcessClient(lambda: settings.REDIS_URL, timeout=0.5)
 
 
 def _safely(write: Callable[[Any], None]) -> None:

@@ -11,21 +11,18 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
-import threading
 import time
 from dataclasses import dataclass
 
 import redis
 from django.conf import settings
-from redis.backoff import NoBackoff
-from redis.retry import Retry
+
+from hub.redis_clients import ProcessClient
 
 logger = logging.getLogger(__name__)
 PREFIX = "hub:limit:"
 PAUSE_AFTER_FAILURE = 5.0
 
-_client: redis.Redis | None = None
-_client_lock = threading.Lock()
 _paused_until = 0.0
 
 
@@ -39,20 +36,8 @@ class Verdict:
 OPEN = Verdict(True, 0, 0)
 
 
-def _redis() -> redis.Redis:
-    """The process's one client, made once even when threads race for it: a second client, dropped, closes
-    its connection pool when collected, under the thread still using it."""
-    global _client
-    client = _client
-    if client is None:
-        with _client_lock:
-            if _client is None:
-                location = settings.CACHES["default"]["LOCATION"]
-                _client = redis.Redis.from_url(
-                    location, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
-                )
-            client = _client
-    return client
+# No retries, short timeouts: a limit is not worth making a request wait.
+_redis = ProcessClient(lambda: settings.CACHES["default"]["LOCATION"], timeout=2)
 
 
 def _unavailable(what: str) -> Verdict:

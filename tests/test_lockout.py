@@ -174,7 +174,7 @@ def test_with_redis_down_sign_ins_still_work(admin_user: User, monkeypatch: pyte
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    monkeypatch.setattr(ratelimit, "_client", redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0)))
+    monkeypatch.setattr(ratelimit._redis, "current", redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0)))
     for _ in range(6):
         _sign_in(admin_user.email, "wrong-guess")
     assert _signed_in(_sign_in(admin_user.email, TEST_PASSWORD))

@@ -24,7 +24,7 @@ TOKEN = "metrics-token-for-tests-0123456789"
 def _empty_counters() -> Iterator[None]:
     metrics._redis().delete(metrics.REQUESTS, metrics.TASKS)
     yield
-    metrics._client = None
+    metrics._redis.current = None
     metrics._paused_until = 0.0
 
 
@@ -115,7 +115,7 @@ def test_tasks_run_by_a_real_worker_are_counted(celery_worker: Any) -> None:
 
 @override_settings(HUB_METRICS_TOKEN=TOKEN)
 def test_with_redis_down_requests_are_served_and_the_scrape_says_so(db: None) -> None:
-    metrics._client = redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
+    metrics._redis.current = redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
 
     assert Client(HTTP_HOST="localhost").get("/nowhere/").status_code == 404
     response = _scrape()
@@ -124,7 +124,7 @@ def test_with_redis_down_requests_are_served_and_the_scrape_says_so(db: None) ->
     assert _value(response.content.decode(), "hub_metrics_up") == 0
     # recording pauses after a failure, so a Redis that hangs does not slow every request down
     assert metrics._paused_until > time.monotonic()
-    metrics._client = None  # Redis is back; the pause still holds
+    metrics._redis.current = None  # Redis is back; the pause still holds
     Client(HTTP_HOST="localhost").get("/nowhere/")
     metrics._paused_until = 0.0
     Client(HTTP_HOST="localhost").get("/nowhere/")
@@ -148,7 +148,7 @@ def test_threads_racing_for_the_first_client_share_one(monkeypatch: pytest.Monke
 
     modules: tuple[Any, ...] = (metrics, ratelimit)
     for module in modules:
-        module._client = None
+        module._redis.current = None
         start, made = threading.Barrier(16), list[Any]()
 
         def first(module: Any = module, start: threading.Barrier = start, made: list[Any] = made) -> None:
@@ -161,7 +161,7 @@ def test_threads_racing_for_the_first_client_share_one(monkeypatch: pytest.Monke
         for thread in threads:
             thread.join()
         assert len({id(client) for client in made}) == 1, module
-    ratelimit._client = None
+    ratelimit._redis.current = None
 
 
 class _ClosedUnderneath:

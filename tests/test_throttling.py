@@ -113,7 +113,7 @@ def test_with_redis_down_writes_go_through(db: None, monkeypatch: Any) -> None:
 
     from hub import ratelimit
 
-    monkeypatch.setattr(ratelimit, "_client", redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0)))
+    monkeypatch.setattr(ratelimit._redis, "current", redis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0)))
     client = _client(UserFactory.create())
     assert [_write(client).status_code for _ in range(3)] == [201, 201, 201]
 
